@@ -1,0 +1,168 @@
+package hubspot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the HubSpot API host; it is the same for every data-hosting
+// region (hubspot-api.md §0, doc: api-reference/2026-03/overview).
+const DefaultBaseURL = "https://api.hubapi.com"
+
+// doer sends one HTTP request. It is satisfied by *http.Client and by the shared
+// retrying transport.
+type doer interface {
+	Do(req *http.Request) (*http.Response, error)
+}
+
+// Client is a HubSpot CRM API client. Create one with [NewClient]; it is safe for
+// concurrent use by multiple goroutines.
+type Client struct {
+	cfg     *config
+	baseURL *url.URL
+	paths   paths
+	hc      doer
+	auth    tokenSource
+	logger  *slog.Logger
+
+	// Contacts manages contact records (object type 0-1).
+	Contacts *ObjectsService
+	// Companies manages company records (object type 0-2).
+	Companies *ObjectsService
+	// Deals manages deal records (object type 0-3).
+	Deals *ObjectsService
+	// Tickets manages ticket records (object type 0-5).
+	Tickets *ObjectsService
+	// Products manages product records.
+	Products *ObjectsService
+	// LineItems manages line item records.
+	LineItems *ObjectsService
+}
+
+// NewClient returns a Client configured by opts. Without an authentication option
+// (WithAccessToken, WithOAuth) requests are sent unauthenticated, which only makes
+// sense against a fake server.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(cfg); err != nil {
+			return nil, err
+		}
+	}
+	base, err := url.Parse(cfg.baseURL)
+	if err != nil {
+		return nil, fmt.Errorf("hubspot: base URL: %w", err)
+	}
+	base.Path = strings.TrimSuffix(base.Path, "/")
+	c := &Client{
+		cfg:     cfg,
+		baseURL: base,
+		paths:   paths{version: cfg.version},
+		logger:  cfg.logger,
+	}
+	c.hc = cfg.httpClient
+	c.auth = cfg.tokenSource(c)
+	c.Contacts = c.Objects(ObjectContacts)
+	c.Companies = c.Objects(ObjectCompanies)
+	c.Deals = c.Objects(ObjectDeals)
+	c.Tickets = c.Objects(ObjectTickets)
+	c.Products = c.Objects(ObjectProducts)
+	c.LineItems = c.Objects(ObjectLineItems)
+	return c, nil
+}
+
+// APIVersion reports the API version the client builds its paths for.
+func (c *Client) APIVersion() APIVersion { return c.cfg.version }
+
+// BaseURL returns a copy of the base URL requests are sent to.
+func (c *Client) BaseURL() *url.URL {
+	u := *c.baseURL
+	return &u
+}
+
+// Objects returns the service for the object type objectType: a name such as
+// "contacts", a type id such as "0-1", or a custom object type id such as "2-1234567".
+func (c *Client) Objects(objectType string) *ObjectsService {
+	return &ObjectsService{client: c, objectType: objectType}
+}
+
+// newRequest builds a request for the API path p (already built by the path
+// builder, query included), with body encoded as JSON when it is not nil.
+func (c *Client) newRequest(ctx context.Context, method, p string, query url.Values, body any) (*http.Request, error) {
+	u := *c.baseURL
+	u.Path = c.baseURL.Path + p
+	u.RawPath = ""
+	if len(query) > 0 {
+		u.RawQuery = query.Encode()
+	}
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("hubspot: encode request body: %w", err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), r)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	return req, nil
+}
+
+// do sends req, checks the response and decodes a 2xx JSON body into v (when v is
+// not nil). Non-2xx statuses become typed errors through CheckResponse. A 207 is
+// decoded like a 200: batch methods inspect its errors themselves.
+func (c *Client) do(req *http.Request, v any) (*Response, error) {
+	if c.auth != nil {
+		tok, err := c.auth.Token(req.Context())
+		if err != nil {
+			return nil, err
+		}
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+	}
+	start := time.Now()
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		if ctxErr := req.Context().Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, c.transportError(req, err)
+	}
+	defer resp.Body.Close()
+	r := newResponse(resp)
+	c.logger.LogAttrs(req.Context(), slog.LevelDebug, "hubspot: response",
+		slog.String("method", req.Method), slog.String("url", c.redactURL(req.URL)),
+		slog.Int("status", resp.StatusCode), slog.Duration("elapsed", time.Since(start)))
+	if err := c.checkResponse(resp); err != nil {
+		return r, err
+	}
+	if v == nil || resp.StatusCode == http.StatusNoContent {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
+		return r, nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil && err != io.EOF {
+		return r, fmt.Errorf("hubspot: %s %s: decode response: %w", req.Method, c.redactURL(req.URL), err)
+	}
+	return r, nil
+}
+
+// maxDrain is how much of an unused body is read so the connection can be reused.
+const maxDrain = 64 << 10
