@@ -9,7 +9,8 @@
 // # Routes and matching
 //
 // A [Match] selects requests either by the pattern the fake registered
-// ([ByPattern]) or by method and literal URL path ([ByPath]); [AnyRoute] selects
+// ([ByPattern], or [ByPatterns] for an operation served under several path
+// families) or by method and literal URL path ([ByPath]); [AnyRoute] selects
 // every request. Matches are used both for fault injection and for reading the
 // call log.
 //

@@ -2,6 +2,7 @@ package fakehttp
 
 import (
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -16,6 +17,9 @@ type Match struct {
 	Method string
 	// Path is the literal URL path, e.g. "/crm/v3/objects/contacts/batch/upsert".
 	Path string
+	// Patterns, when non-empty, matches a request routed to any of these
+	// patterns (for one operation served under several path families).
+	Patterns []string
 }
 
 // AnyRoute matches every request.
@@ -24,6 +28,9 @@ var AnyRoute = Match{}
 // ByPattern matches requests routed to the registered ServeMux pattern p.
 func ByPattern(p string) Match { return Match{Pattern: p} }
 
+// ByPatterns matches requests routed to any of the registered patterns ps.
+func ByPatterns(ps ...string) Match { return Match{Patterns: ps} }
+
 // ByPath matches requests with the given method and literal URL path. An empty
 // method matches every method.
 func ByPath(method, path string) Match { return Match{Method: method, Path: path} }
@@ -31,6 +38,9 @@ func ByPath(method, path string) Match { return Match{Method: method, Path: path
 // Matches reports whether a request with the given method, path and routed
 // pattern is selected by m.
 func (m Match) Matches(method, path, pattern string) bool {
+	if len(m.Patterns) > 0 && !slices.Contains(m.Patterns, pattern) {
+		return false
+	}
 	return (m.Pattern == "" || m.Pattern == pattern) &&
 		(m.Method == "" || m.Method == method) &&
 		(m.Path == "" || m.Path == path)

@@ -69,6 +69,8 @@ func TestMuxRecordsAndCounts(t *testing.T) {
 	assert.Equal(t, 3, m.Count(ByPath("POST", "/crm/objects/2026-09/contacts/batch/upsert")))
 	assert.Equal(t, 0, m.Count(ByPath("GET", "/crm/objects/2026-09/contacts/batch/upsert")))
 	assert.Equal(t, 1, m.Count(ByPath("", "/ping")))
+	assert.Equal(t, 5, m.Count(ByPatterns(upsertPattern, "GET /ping")))
+	assert.Equal(t, 1, m.Count(ByPatterns("GET /ping"), ByPath("GET", "")))
 
 	calls := m.Calls(ByPath("GET", "/ping"))
 	require.Len(t, calls, 1)
