@@ -11,17 +11,13 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/hubwise/hubwise/internal/httpx"
 )
 
 // DefaultBaseURL is the HubSpot API host; it is the same for every data-hosting
 // region (hubspot-api.md §0, doc: api-reference/2026-03/overview).
 const DefaultBaseURL = "https://api.hubapi.com"
-
-// doer sends one HTTP request. It is satisfied by *http.Client and by the shared
-// retrying transport.
-type doer interface {
-	Do(req *http.Request) (*http.Response, error)
-}
 
 // Client is a HubSpot CRM API client. Create one with [NewClient]; it is safe for
 // concurrent use by multiple goroutines.
@@ -29,9 +25,10 @@ type Client struct {
 	cfg     *config
 	baseURL *url.URL
 	paths   paths
-	hc      doer
+	hc      *httpx.Client
 	auth    tokenSource
 	logger  *slog.Logger
+	limits  *limiters
 
 	// Contacts manages contact records (object type 0-1).
 	Contacts *ObjectsService
@@ -69,10 +66,27 @@ func NewClient(opts ...Option) (*Client, error) {
 		cfg:     cfg,
 		baseURL: base,
 		paths:   paths{version: cfg.version},
-		logger:  cfg.logger,
+		limits:  newLimiters(cfg),
 	}
-	c.hc = cfg.httpClient
-	c.auth = cfg.tokenSource(c)
+	c.hc = httpx.New(httpx.Config{
+		HTTPClient: cfg.httpClient,
+		Logger:     cfg.logger,
+		Redactor:   cfg.redactor,
+		UserAgent:  cfg.userAgent,
+		Limiters:   c.limits.forRequest,
+		Policy:     c.policy,
+		RetryMax:   cfg.retryMax,
+		BackoffMin: cfg.backoffMin,
+		BackoffMax: cfg.backoffMax,
+		MaxWait:    cfg.maxWait,
+		Sleep:      cfg.sleep,
+	})
+	c.logger = c.hc.Logger()
+	if cfg.oauth != nil {
+		c.auth = newOAuthSource(c, cfg.oauth)
+	} else if cfg.token != "" {
+		c.auth = staticToken(cfg.token)
+	}
 	c.Contacts = c.Objects(ObjectContacts)
 	c.Companies = c.Objects(ObjectCompanies)
 	c.Deals = c.Objects(ObjectDeals)
@@ -101,8 +115,12 @@ func (c *Client) Objects(objectType string) *ObjectsService {
 // builder, query included), with body encoded as JSON when it is not nil.
 func (c *Client) newRequest(ctx context.Context, method, p string, query url.Values, body any) (*http.Request, error) {
 	u := *c.baseURL
-	u.Path = c.baseURL.Path + p
-	u.RawPath = ""
+	u.RawPath = c.baseURL.EscapedPath() + p
+	unescaped, err := url.PathUnescape(u.RawPath)
+	if err != nil {
+		return nil, fmt.Errorf("hubspot: bad path %q: %w", p, err)
+	}
+	u.Path = unescaped
 	if len(query) > 0 {
 		u.RawQuery = query.Encode()
 	}
@@ -125,6 +143,9 @@ func (c *Client) newRequest(ctx context.Context, method, p string, query url.Val
 	return req, nil
 }
 
+// Logger returns the client's logger, which redacts every secret the client knows.
+func (c *Client) Logger() *slog.Logger { return c.logger }
+
 // do sends req, checks the response and decodes a 2xx JSON body into v (when v is
 // not nil). Non-2xx statuses become typed errors through CheckResponse. A 207 is
 // decoded like a 200: batch methods inspect its errors themselves.
@@ -146,6 +167,11 @@ func (c *Client) do(req *http.Request, v any) (*Response, error) {
 		}
 		return nil, c.transportError(req, err)
 	}
+	return c.finish(req, resp, start, v)
+}
+
+// finish logs, checks and decodes a response; the body is closed on return.
+func (c *Client) finish(req *http.Request, resp *http.Response, start time.Time, v any) (*Response, error) {
 	defer resp.Body.Close()
 	r := newResponse(resp)
 	c.logger.LogAttrs(req.Context(), slog.LevelDebug, "hubspot: response",

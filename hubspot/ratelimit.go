@@ -1,8 +1,16 @@
 package hubspot
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/hubwise/hubwise/internal/httpx"
 )
 
 // Rate-limit policy names of 429 bodies (hubspot-api.md §2, doc: usage-details;
@@ -13,15 +21,193 @@ const (
 	PolicySecondly           = "SECONDLY"
 )
 
-// rateLimitError types a 429 answer.
-func (c *Client) rateLimitError(apiErr *APIError, policy string, resp *http.Response) *RateLimitError {
-	e := &RateLimitError{APIError: apiErr, Policy: policy}
-	if policy == PolicyDaily {
-		e.ResetAt = nextMidnight(c.cfg.now(), c.cfg.dailyResetZone())
-		e.Wait = e.ResetAt.Sub(c.cfg.now())
-		return e
+// RateLimitBudget is a burst budget: Requests calls per Interval. The client spends
+// it with a token bucket refilled evenly and holding at most Requests tokens.
+type RateLimitBudget struct {
+	Requests int
+	Interval time.Duration
+}
+
+// Documented burst budgets (hubspot-api.md §2, doc†: usage-guidelines 2026). The
+// ten-second burst limit applies per app; the daily limit is per account and is
+// not spent client-side (a DAILY 429 ends the work with a *RateLimitError).
+var (
+	// TierFreeStarter: privately distributed / legacy private apps on Free and Starter.
+	TierFreeStarter = RateLimitBudget{Requests: 100, Interval: 10 * time.Second}
+	// TierProfessionalEnterprise: Professional and Enterprise accounts.
+	TierProfessionalEnterprise = RateLimitBudget{Requests: 190, Interval: 10 * time.Second}
+	// TierAPILimitIncrease: with the API Limit Increase pack (packs do not stack).
+	TierAPILimitIncrease = RateLimitBudget{Requests: 250, Interval: 10 * time.Second}
+	// TierMarketplaceApp: public (marketplace) OAuth apps, per installing account.
+	TierMarketplaceApp = RateLimitBudget{Requests: 110, Interval: 10 * time.Second}
+)
+
+// SearchRequestsPerSecond is the CRM search limit per account: 5 requests per
+// second (hubspot-api.md §2, doc†: search-the-crm; older docs said 4). Search is
+// exempt from the ten-second bucket (spec: x-hubspot-rate-limit-exemptions).
+const SearchRequestsPerSecond = 5
+
+// WithRateLimit sets the burst budget all non-search requests share (default
+// [TierFreeStarter], the smallest documented tier). Use the tier of the account,
+// or a smaller share when several clients use one app.
+func WithRateLimit(b RateLimitBudget) Option {
+	return func(cfg *config) error {
+		if b.Requests <= 0 || b.Interval <= 0 {
+			return fmt.Errorf("hubspot: WithRateLimit: need positive requests and interval, got %d per %s", b.Requests, b.Interval)
+		}
+		cfg.budget = b
+		return nil
 	}
-	e.Wait = 10 * time.Second
+}
+
+// WithSearchRateLimit sets the search budget in requests per second (default 5).
+func WithSearchRateLimit(perSecond float64) Option {
+	return func(cfg *config) error {
+		if perSecond <= 0 {
+			return fmt.Errorf("hubspot: WithSearchRateLimit: need a positive rate, got %g", perSecond)
+		}
+		cfg.searchPerS = perSecond
+		return nil
+	}
+}
+
+// WithoutRateLimit disables client-side limiters; 429s are still honoured. Meant for
+// fakes and for hosts that meter calls themselves.
+func WithoutRateLimit() Option {
+	return func(cfg *config) error {
+		cfg.noLimits = true
+		return nil
+	}
+}
+
+// limiters holds the client's token buckets.
+type limiters struct {
+	general, search, associations *rate.Limiter
+}
+
+func newLimiters(cfg *config) *limiters {
+	if cfg.noLimits {
+		return nil
+	}
+	per := rate.Limit(float64(cfg.budget.Requests) / cfg.budget.Interval.Seconds())
+	return &limiters{
+		general: rate.NewLimiter(per, cfg.budget.Requests),
+		search:  rate.NewLimiter(rate.Limit(cfg.searchPerS), max(1, int(cfg.searchPerS))),
+		// The associations API has its own budget ("Free and Starter accounts: 100
+		// requests per 10 seconds") and its batch endpoints are ten-secondly exempt
+		// (hubspot-api.md §2, doc†: associations guide; spec). It gets a bucket of
+		// the same size as the general one.
+		associations: rate.NewLimiter(per, cfg.budget.Requests),
+	}
+}
+
+// forRequest picks the bucket of a request: search, association batch, OAuth (none),
+// or the general one.
+func (l *limiters) forRequest(req *http.Request) []*rate.Limiter {
+	if l == nil {
+		return nil
+	}
+	p := req.URL.Path
+	switch {
+	case isSearchPath(p):
+		return []*rate.Limiter{l.search}
+	case strings.Contains(p, "/oauth/"):
+		return nil
+	case strings.Contains(p, "/crm/associations/") || strings.Contains(p, "/crm/v4/associations/"):
+		if strings.Contains(p, "/batch/") {
+			return []*rate.Limiter{l.associations}
+		}
+	}
+	return []*rate.Limiter{l.general}
+}
+
+func isSearchPath(p string) bool { return strings.HasSuffix(p, "/search") }
+
+// rateBody is the part of a 429 body the policy needs.
+type rateBody struct {
+	Message    string `json:"message"`
+	PolicyName string `json:"policyName"`
+}
+
+// searchRetryWait is the wait after a search 429 ("secondly limit"): about 1 s, as
+// the official Node client does (hubspot-api.md §11, sdk: RetryDecorator.ts).
+const searchRetryWait = time.Second
+
+// tenSecondlyWait is the wait after a TEN_SECONDLY_ROLLING 429 when the interval
+// header is absent (hubspot-api.md §2).
+const tenSecondlyWait = 10 * time.Second
+
+// rateLimitWait classifies a 429: its policy and how long to wait. daily is true for
+// the DAILY policy, which is never retried.
+func rateLimitWait(req *http.Request, h http.Header, b rateBody, now time.Time) (policy string, wait time.Duration, daily bool) {
+	policy = b.PolicyName
+	if policy == "" && strings.Contains(strings.ToLower(b.Message), "secondly limit") {
+		policy = PolicySecondly
+	}
+	if policy == PolicyDaily || strings.Contains(strings.ToLower(b.Message), "daily limit") {
+		return PolicyDaily, 0, true
+	}
+	if ra, ok := httpx.RetryAfter(h, now); ok {
+		return policy, ra, false
+	}
+	if policy == PolicySecondly || (req != nil && isSearchPath(req.URL.Path)) {
+		return policy, searchRetryWait, false
+	}
+	if ms, err := strconv.ParseInt(h.Get(headerIntervalMillis), 10, 64); err == nil && ms > 0 {
+		return policy, time.Duration(ms) * time.Millisecond, false
+	}
+	return policy, tenSecondlyWait, false
+}
+
+// policy is HubSpot's retry policy (httpx.Policy). On top of httpx.DefaultPolicy:
+// 429s wait the window of their policy and DAILY is final; 500, 521-526 (the error
+// page's Cloudflare codes, 3p transcription) join 502/503/504 as retryable for
+// repeatable requests; 423 Locked is retried after 2 s ("locks last for 2 seconds",
+// 3p transcription of the error-handling page).
+func (c *Client) policy(req *http.Request, resp *http.Response, err error) httpx.Decision {
+	if err != nil || resp == nil {
+		return httpx.DefaultPolicy(req, resp, err)
+	}
+	if req.Context().Err() != nil {
+		return httpx.Decision{Reason: "context done"}
+	}
+	switch code := resp.StatusCode; {
+	case code == http.StatusTooManyRequests:
+		raw, _ := httpx.PeekBody(resp, 4096)
+		var b rateBody
+		_ = json.Unmarshal(raw, &b)
+		policy, wait, daily := rateLimitWait(req, resp.Header, b, c.cfg.now())
+		if daily {
+			return httpx.Decision{Reason: "429 daily limit reached: not retried"}
+		}
+		return httpx.Decision{Retry: true, Wait: wait, Reason: fmt.Sprintf("429 %s: waiting %s", policyOr(policy), wait)}
+	case code == http.StatusLocked:
+		return httpx.Decision{Retry: true, Wait: 2 * time.Second, Reason: "423 locked"}
+	case code == http.StatusInternalServerError || code >= 521 && code <= 526:
+		if httpx.Idempotent(req) {
+			return httpx.Decision{Retry: true, Reason: resp.Status + " on a repeatable request"}
+		}
+		return httpx.Decision{Reason: resp.Status + " on a request that may have been applied"}
+	}
+	return httpx.DefaultPolicy(req, resp, err)
+}
+
+func policyOr(p string) string {
+	if p == "" {
+		return "rate limit"
+	}
+	return p
+}
+
+// rateLimitError types a 429 answer.
+func (c *Client) rateLimitError(apiErr *APIError, body rateBody, resp *http.Response) *RateLimitError {
+	now := c.cfg.now()
+	policy, wait, daily := rateLimitWait(resp.Request, resp.Header, body, now)
+	e := &RateLimitError{APIError: apiErr, Policy: policy, Wait: wait}
+	if daily {
+		e.ResetAt = nextMidnight(now, c.cfg.dailyResetZone())
+		e.Wait = e.ResetAt.Sub(now)
+	}
 	return e
 }
 

@@ -1,0 +1,4 @@
+package hubspot
+
+type SearchLimits struct{}
+var DefaultSearchLimits = SearchLimits{}
