@@ -1,7 +1,13 @@
 package hubspot
 
-import "context"
+import (
+	"context"
 
-// idempotent marks a request as safe to repeat after a 5xx or transport error
-// (search, batch read, batch update, batch upsert, archive, PATCH updates).
-func idempotent(ctx context.Context) context.Context { return ctx }
+	"github.com/hubwise/hubwise/internal/httpx"
+)
+
+// idempotent marks a POST or PATCH as safe to repeat after a 5xx or transport error:
+// search, batch read, batch update, batch upsert, batch archive and PATCH updates
+// leave the same state however often they are applied. Creates (single and batch)
+// and merges are never marked: a repeat could duplicate a record.
+func idempotent(ctx context.Context) context.Context { return httpx.WithIdempotent(ctx) }
