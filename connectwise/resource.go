@@ -1,0 +1,123 @@
+package connectwise
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"strconv"
+
+	"github.com/hubwise/hubwise/internal/httpx"
+)
+
+// LookupService reads one collection of records: Get, List (one page), ListIter
+// (every page, lazily), Count and All. The lookup tables a mapping needs (statuses,
+// types, stages, members...) are LookupServices on the [Client].
+type LookupService[T any] struct {
+	c    *Client
+	path string
+}
+
+func newLookup[T any](c *Client, path string) *LookupService[T] {
+	return &LookupService[T]{c: c, path: path}
+}
+
+// Path returns the collection's path below apis/3.0, e.g. "company/companies".
+func (s *LookupService[T]) Path() string { return s.path }
+
+// Get fetches one record by id. A missing record is an error wrapping [ErrNotFound].
+func (s *LookupService[T]) Get(ctx context.Context, id int) (*T, *Response, error) {
+	v := new(T)
+	resp, err := s.c.call(ctx, http.MethodGet, s.path+"/"+strconv.Itoa(id), nil, nil, v)
+	if err != nil {
+		return nil, resp, err
+	}
+	return v, resp, nil
+}
+
+// List fetches one page. The Response tells the next page (NextPage, or NextPageID
+// under forward-only paging).
+func (s *LookupService[T]) List(ctx context.Context, opts *ListOptions) ([]*T, *Response, error) {
+	return listPage[T](ctx, s.c, s.path, opts)
+}
+
+// ListIter yields every record matching opts, fetching pages of opts.PageSize
+// (default 1000) lazily as the loop advances. It copies opts, yields an error once
+// and stops, and stops fetching when the loop breaks.
+func (s *LookupService[T]) ListIter(ctx context.Context, opts *ListOptions) iter.Seq2[*T, error] {
+	return listIter[T](ctx, s.c, s.path, opts)
+}
+
+// Count returns how many records match the filters of opts (paging fields ignored).
+func (s *LookupService[T]) Count(ctx context.Context, opts *ListOptions) (int, *Response, error) {
+	return count(ctx, s.c, s.path, opts)
+}
+
+// All collects every record matching opts. Meant for lookup tables, which are
+// small; use ListIter for large collections.
+func (s *LookupService[T]) All(ctx context.Context, opts *ListOptions) ([]*T, error) {
+	var out []*T
+	for v, err := range s.ListIter(ctx, opts) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Resource adds writes to a [LookupService]: Create (POST), Update (PUT), Patch
+// (JSON Patch) and Delete.
+type Resource[T any] struct {
+	LookupService[T]
+}
+
+func newResource[T any](c *Client, path string) Resource[T] {
+	return Resource[T]{LookupService[T]{c: c, path: path}}
+}
+
+// Create posts a new record and returns the record the server created (201). A
+// create is never retried after a 5xx or a lost connection, since the record may
+// exist already; look it up before trying again.
+func (s *Resource[T]) Create(ctx context.Context, v *T) (*T, *Response, error) {
+	out := new(T)
+	resp, err := s.c.call(ctx, http.MethodPost, s.path, nil, v, out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// Update replaces the record with a PUT ("replace all fields", connectwise-api.md §5).
+// Prefer [Resource.Patch]: a PUT of a partially read record clears what it omits,
+// and for contacts it does not touch custom fields (S11).
+func (s *Resource[T]) Update(ctx context.Context, id int, v *T) (*T, *Response, error) {
+	out := new(T)
+	resp, err := s.c.call(ctx, http.MethodPut, s.path+"/"+strconv.Itoa(id), nil, v, out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// Patch applies JSON Patch operations (a bare array, connectwise-api.md §5) and returns
+// the updated record. When every operation is a replace, the request is marked
+// repeatable and retried after 502/503/504 and timeouts (see [Policy]).
+func (s *Resource[T]) Patch(ctx context.Context, id int, ops ...PatchOp) (*T, *Response, error) {
+	if err := validatePatch(ops); err != nil {
+		return nil, nil, err
+	}
+	if allReplace(ops) {
+		ctx = httpx.WithIdempotent(ctx)
+	}
+	out := new(T)
+	resp, err := s.c.call(ctx, http.MethodPatch, s.path+"/"+strconv.Itoa(id), nil, ops, out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// Delete deletes the record (204).
+func (s *Resource[T]) Delete(ctx context.Context, id int) (*Response, error) {
+	return s.c.call(ctx, http.MethodDelete, s.path+"/"+strconv.Itoa(id), nil, nil, nil)
+}
