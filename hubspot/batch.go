@@ -18,6 +18,7 @@ const MaxBatchInputs = 100
 type batchItem struct {
 	index int
 	id    string
+	alt   string // a second id an error may name (an association's to id)
 	trace string
 }
 
@@ -107,6 +108,9 @@ func (b *batchCall) mapErrors(errs []errorBody, items []batchItem, req *http.Req
 		if it.trace != "" {
 			byTrace[it.trace] = it
 		}
+		if it.alt != "" {
+			byID[it.alt] = it
+		}
 		if it.id != "" {
 			byID[it.id] = it
 		}
@@ -126,7 +130,7 @@ func (b *batchCall) mapErrors(errs []errorBody, items []batchItem, req *http.Req
 			}
 		}
 		if !matched {
-			for _, key := range []string{"ids", "id"} {
+			for _, key := range []string{"ids", "id", "fromObjectId"} {
 				for _, id := range ae.Context[key] {
 					if it, ok := byID[id]; ok {
 						b.fail(it.index, it.id, it.trace, ae)

@@ -42,6 +42,17 @@ type Client struct {
 	Products *ObjectsService
 	// LineItems manages line item records.
 	LineItems *ObjectsService
+
+	// Properties manages property definitions and groups.
+	Properties *PropertiesService
+	// Associations manages associations between records.
+	Associations *AssociationsService
+	// Owners lists owners (the values of hubspot_owner_id).
+	Owners *OwnersService
+	// Pipelines lists pipelines and their stages.
+	Pipelines *PipelinesService
+	// Lists reads list memberships.
+	Lists *ListsService
 }
 
 // NewClient returns a Client configured by opts. Without an authentication option
@@ -93,6 +104,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Tickets = c.Objects(ObjectTickets)
 	c.Products = c.Objects(ObjectProducts)
 	c.LineItems = c.Objects(ObjectLineItems)
+	c.Properties = &PropertiesService{client: c}
+	c.Associations = &AssociationsService{client: c}
+	c.Owners = &OwnersService{client: c}
+	c.Pipelines = &PipelinesService{client: c}
+	c.Lists = &ListsService{client: c}
 	return c, nil
 }
 

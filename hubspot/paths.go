@@ -52,3 +52,51 @@ func (p paths) objects(objectType string, rest ...string) string {
 	}
 	return s
 }
+
+// properties returns the path of an object type's property definitions
+// (/crm/properties/{ver}/{t} or /crm/v3/properties/{t}), followed by rest.
+func (p paths) properties(objectType string, rest ...string) string {
+	s := p.crm("properties", "v3") + "/" + seg(objectType)
+	for _, r := range rest {
+		s += "/" + r
+	}
+	return s
+}
+
+// owners returns /crm/owners/{ver} or /crm/v3/owners, followed by rest.
+func (p paths) owners(rest ...string) string {
+	s := p.crm("owners", "v3")
+	for _, r := range rest {
+		s += "/" + r
+	}
+	return s
+}
+
+// pipelines returns /crm/pipelines/{ver}/{t} or /crm/v3/pipelines/{t}, followed by rest.
+func (p paths) pipelines(objectType string, rest ...string) string {
+	s := p.crm("pipelines", "v3") + "/" + seg(objectType)
+	for _, r := range rest {
+		s += "/" + r
+	}
+	return s
+}
+
+// associations returns the association batch/labels prefix of a pair of object
+// types: /crm/associations/{ver}/{f}/{t} or /crm/v4/associations/{f}/{t}.
+func (p paths) associations(from, to string, rest ...string) string {
+	s := p.crm("associations", "v4") + "/" + seg(from) + "/" + seg(to)
+	for _, r := range rest {
+		s += "/" + r
+	}
+	return s
+}
+
+// recordAssociations returns the record-level association path:
+// /crm/objects/{ver}/{f}/{id}/associations/… or /crm/v4/objects/{f}/{id}/associations/….
+func (p paths) recordAssociations(from, fromID string, rest ...string) string {
+	s := p.crm("objects", "v4") + "/" + seg(from) + "/" + seg(fromID) + "/associations"
+	for _, r := range rest {
+		s += "/" + r
+	}
+	return s
+}

@@ -50,22 +50,34 @@ func And(filters ...Filter) FilterGroup { return FilterGroup{Filters: filters} }
 
 // Eq matches records whose property equals value (case-insensitive for strings,
 // hubspot-api.md §5).
-func Eq(property, value string) Filter { return Filter{PropertyName: property, Operator: OpEQ, Value: value} }
+func Eq(property, value string) Filter {
+	return Filter{PropertyName: property, Operator: OpEQ, Value: value}
+}
 
 // Neq matches records whose property differs from value.
-func Neq(property, value string) Filter { return Filter{PropertyName: property, Operator: OpNEQ, Value: value} }
+func Neq(property, value string) Filter {
+	return Filter{PropertyName: property, Operator: OpNEQ, Value: value}
+}
 
 // Lt matches values less than value.
-func Lt(property, value string) Filter { return Filter{PropertyName: property, Operator: OpLT, Value: value} }
+func Lt(property, value string) Filter {
+	return Filter{PropertyName: property, Operator: OpLT, Value: value}
+}
 
 // Lte matches values less than or equal to value.
-func Lte(property, value string) Filter { return Filter{PropertyName: property, Operator: OpLTE, Value: value} }
+func Lte(property, value string) Filter {
+	return Filter{PropertyName: property, Operator: OpLTE, Value: value}
+}
 
 // Gt matches values greater than value.
-func Gt(property, value string) Filter { return Filter{PropertyName: property, Operator: OpGT, Value: value} }
+func Gt(property, value string) Filter {
+	return Filter{PropertyName: property, Operator: OpGT, Value: value}
+}
 
 // Gte matches values greater than or equal to value.
-func Gte(property, value string) Filter { return Filter{PropertyName: property, Operator: OpGTE, Value: value} }
+func Gte(property, value string) Filter {
+	return Filter{PropertyName: property, Operator: OpGTE, Value: value}
+}
 
 // Between matches values in [low, high].
 func Between(property, low, high string) Filter {
@@ -84,7 +96,9 @@ func NotIn(property string, values ...string) Filter {
 }
 
 // HasProperty matches records with a value for property.
-func HasProperty(property string) Filter { return Filter{PropertyName: property, Operator: OpHasProperty} }
+func HasProperty(property string) Filter {
+	return Filter{PropertyName: property, Operator: OpHasProperty}
+}
 
 // NotHasProperty matches records without a value for property.
 func NotHasProperty(property string) Filter {

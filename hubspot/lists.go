@@ -1,0 +1,123 @@
+package hubspot
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// ListMembership is one record in a HubSpot list (docs: api-reference crm/lists
+// memberships, GET /crm/lists/{ver}/{listId}/memberships; spec: CRM Lists).
+type ListMembership struct {
+	RecordID            string    `json:"recordId"`
+	MembershipTimestamp time.Time `json:"membershipTimestamp"`
+}
+
+// RecordListMembership is one list a record belongs to.
+type RecordListMembership struct {
+	ListID              string    `json:"listId"`
+	ListVersion         int64     `json:"listVersion"`
+	FirstAddedTimestamp time.Time `json:"firstAddedTimestamp"`
+	LastAddedTimestamp  time.Time `json:"lastAddedTimestamp"`
+	IsPublicList        bool      `json:"isPublicList"`
+}
+
+// ListsService reads list memberships (scope crm.lists.read).
+type ListsService struct{ client *Client }
+
+// MembershipListOptions pages memberships.
+type MembershipListOptions struct {
+	// Limit is the page size (HubSpot's default 100).
+	Limit int
+	// After is the paging cursor; memberships come in ascending record id order.
+	After string
+}
+
+func (s *ListsService) path(rest ...string) string {
+	p := s.client.paths.crm("lists", "v3")
+	for _, r := range rest {
+		p += "/" + r
+	}
+	return p
+}
+
+// Memberships returns one page of the records in list listID; Response.NextAfter is
+// the next cursor.
+func (s *ListsService) Memberships(ctx context.Context, listID string, opts *MembershipListOptions) ([]ListMembership, *Response, error) {
+	if listID == "" {
+		return nil, nil, errors.New("hubspot: list memberships: empty list id")
+	}
+	q := url.Values{}
+	if opts != nil {
+		if opts.Limit > 0 {
+			q.Set("limit", strconv.Itoa(opts.Limit))
+		}
+		if opts.After != "" {
+			q.Set("after", opts.After)
+		}
+	}
+	req, err := s.client.newRequest(ctx, http.MethodGet, s.path(seg(listID), "memberships"), q, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	var page struct {
+		Results []ListMembership `json:"results"`
+		Paging  *Paging          `json:"paging"`
+	}
+	resp, err := s.client.do(req, &page)
+	if err != nil {
+		return nil, resp, err
+	}
+	resp.NextAfter = page.Paging.after()
+	return page.Results, resp, nil
+}
+
+// MembershipsIter yields every record id in list listID, lazily.
+func (s *ListsService) MembershipsIter(ctx context.Context, listID string, opts *MembershipListOptions) iter.Seq2[ListMembership, error] {
+	o := MembershipListOptions{}
+	if opts != nil {
+		o = *opts
+	}
+	return func(yield func(ListMembership, error) bool) {
+		for {
+			page, resp, err := s.Memberships(ctx, listID, &o)
+			if err != nil {
+				yield(ListMembership{}, err)
+				return
+			}
+			for _, m := range page {
+				if !yield(m, nil) {
+					return
+				}
+			}
+			if resp.NextAfter == "" || resp.NextAfter == o.After {
+				return
+			}
+			o.After = resp.NextAfter
+		}
+	}
+}
+
+// RecordMemberships returns the lists a record belongs to
+// (GET /crm/lists/{ver}/records/{objectTypeId}/{recordId}/memberships).
+func (s *ListsService) RecordMemberships(ctx context.Context, objectTypeID, recordID string) ([]RecordListMembership, *Response, error) {
+	if objectTypeID == "" || recordID == "" {
+		return nil, nil, errors.New("hubspot: record list memberships: empty object type or record id")
+	}
+	req, err := s.client.newRequest(ctx, http.MethodGet, s.path("records", seg(objectTypeID), seg(recordID), "memberships"), nil, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out struct {
+		Results []RecordListMembership `json:"results"`
+	}
+	resp, err := s.client.do(req, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out.Results, resp, nil
+}
