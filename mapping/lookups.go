@@ -10,7 +10,7 @@ import "fmt"
 // projections use it; reads are safe from many goroutines.
 type Lookups struct {
 	tables  map[string]*table
-	custom  map[string]map[string]int     // ConnectWise object -> caption -> id
+	custom  map[string]map[string]int      // ConnectWise object -> caption -> id
 	members map[string]map[string]struct{} // HubSpot list id -> record ids
 }
 

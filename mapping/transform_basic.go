@@ -26,6 +26,7 @@ func builtins() map[string]Factory {
 		"join":     newJoin,
 		"const":    newConst,
 		"default":  newDefault,
+		"domain":   newDomain,
 	}
 }
 
@@ -293,4 +294,43 @@ func boolTransform(cw string, negate bool) *Transform {
 		Kind:       KindBool,
 		Normalize:  normalizeBool,
 	}
+}
+
+// newDomain reduces a website to its host name, lower-cased, without scheme,
+// "www.", port or path ("https://www.Example.com/about" -> "example.com"),
+// for HubSpot's company domain. One-way toward HubSpot.
+func newDomain(st Step) (*Transform, error) {
+	if err := argsOf(st).done(false); err != nil {
+		return nil, err
+	}
+	return &Transform{ToHubSpot: func(v any, _ *Env) (any, error) {
+		if v == nil {
+			return nil, nil
+		}
+		s, ok := v.(string)
+		if !ok {
+			return nil, invalid("website must be a string")
+		}
+		d := strings.ToLower(strings.TrimSpace(s))
+		if i := strings.Index(d, "://"); i >= 0 {
+			d = d[i+3:]
+		}
+		if i := strings.IndexAny(d, "/?#"); i >= 0 {
+			d = d[:i]
+		}
+		if i := strings.LastIndexByte(d, '@'); i >= 0 {
+			d = d[i+1:]
+		}
+		if i := strings.IndexByte(d, ':'); i >= 0 {
+			d = d[:i]
+		}
+		d = strings.TrimSuffix(strings.TrimPrefix(d, "www."), ".")
+		if d == "" {
+			return nil, nil
+		}
+		if strings.IndexFunc(d, unicode.IsSpace) >= 0 || !strings.Contains(d, ".") {
+			return nil, invalid("not a web domain")
+		}
+		return d, nil
+	}, Kind: KindString}, nil
 }

@@ -86,6 +86,23 @@ func normalizeDatetime(s string) (string, error) {
 	return strconv.FormatInt(t.UnixMilli(), 10), nil
 }
 
+// startOfDay returns the first instant of t's UTC calendar date in loc.
+// Midnight does not exist on days when clocks jump from 00:00 (Sao Paulo
+// until 2019, Beirut, Santiago); time.Date's choice is then unspecified and
+// may land on the previous day, so step forward to the first instant that
+// reads as the wanted date.
+func startOfDay(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.Date()
+	s := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	for i := 0; i < 96; i++ {
+		if sy, sm, sd := s.Date(); sy == y && sm == m && sd == d {
+			return s
+		}
+		s = s.Add(15 * time.Minute).Truncate(15 * time.Minute)
+	}
+	return s
+}
+
 func loadZone(a *args) (*time.Location, error) {
 	name := a.get("zone", "UTC")
 	loc, err := time.LoadLocation(name)
@@ -134,11 +151,7 @@ func newDate(st Step) (*Transform, error) {
 				return nil, err
 			}
 			t, _ := parseHSTime(ms)
-			y, m, d := t.Date()
-			// Midnight may not exist on a DST day (clocks jump 00:00→01:00);
-			// time.Date then returns 01:00, which still reads back as the
-			// same calendar date.
-			return time.Date(y, m, d, 0, 0, 0, 0, loc).UTC().Format(cwTimeLayout), nil
+			return startOfDay(t, loc).UTC().Format(cwTimeLayout), nil
 		},
 		Reversible: true,
 		Kind:       KindDate,
