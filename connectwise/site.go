@@ -84,11 +84,6 @@ func normalizeSite(site string, aliases map[string]string) (string, error) {
 			return bad("must not contain a path (%q); type only the host, and pin a codebase with WithCodebase if needed", p)
 		}
 	}
-	// Reject anything url.Parse would treat differently from us.
-	u, err := url.Parse("https://" + hostport + "/")
-	if err != nil || u.Host != hostport || u.User != nil {
-		return bad("not a valid host")
-	}
 	host, port := hostport, ""
 	if h, p, err := net.SplitHostPort(hostport); err == nil {
 		host, port = h, p
@@ -98,6 +93,11 @@ func normalizeSite(site string, aliases map[string]string) (string, error) {
 		}
 	} else if strings.Contains(hostport, ":") && !strings.HasPrefix(hostport, "[") {
 		return bad("invalid port in %q", hostport)
+	}
+	// Reject anything url.Parse would treat differently from us.
+	u, err := url.Parse("https://" + hostport + "/")
+	if err != nil || u.Host != hostport || u.User != nil {
+		return bad("not a valid host")
 	}
 	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil {
