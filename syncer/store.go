@@ -59,7 +59,10 @@ func (s Side) Valid() bool { return s == SideHubSpot || s == SideConnectWise }
 // other string, including cursor values and error texts, must be valid UTF-8
 // without NUL bytes (PostgreSQL text cannot hold NUL); identifiers must also be
 // non-empty. ConnectWise IDs must be positive. A violation fails with an error
-// wrapping [ErrInvalid]. Strings order bytewise wherever an order is specified.
+// wrapping [ErrInvalid]. A driver may also cap the length of identifiers at no
+// less than 4 KiB (bbolt keys are limited to 32 KiB); longer ones fail with
+// ErrInvalid too. Strings order bytewise wherever an order is specified (in SQL,
+// COLLATE "C").
 //
 // # Times
 //

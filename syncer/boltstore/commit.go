@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -46,8 +47,8 @@ func (s *Store) Commit(ctx context.Context, tenant string, b *syncer.Batch) erro
 		w := writer{tb: tb, now: now}
 		for i, op := range b.Ops {
 			if err := w.apply(op); err != nil {
-				if !isOurs(err) {
-					return err // a bbolt failure, mapped below
+				if err = mapErr(err); errors.Is(err, syncer.ErrUnavailable) {
+					return err // the store failed, not the operation
 				}
 				return fmt.Errorf("boltstore: commit: %w", &syncer.OpError{Index: i, Op: op, Err: err})
 			}
@@ -59,10 +60,6 @@ func (s *Store) Commit(ctx context.Context, tenant string, b *syncer.Batch) erro
 	})
 	return mapErr(err)
 }
-
-// isOurs reports whether err is a contract error made by an operation (as
-// opposed to a bbolt failure).
-func isOurs(err error) bool { return mapErr(err) == err }
 
 // writer applies operations inside one read-write transaction.
 type writer struct {

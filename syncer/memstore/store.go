@@ -152,10 +152,7 @@ func (s *Store) LinkByHubSpotID(ctx context.Context, tenant, object, id string) 
 	if err := checkScope(ctx, tenant, object); err != nil {
 		return syncer.Link{}, err
 	}
-	if err := syncer.CheckID("object", object); err != nil {
-		return syncer.Link{}, fmt.Errorf("memstore: %w", err)
-	}
-	if err := syncer.CheckID("hubspot ID", id); err != nil {
+	if err := firstErr(syncer.CheckID("object", object), syncer.CheckID("hubspot ID", id)); err != nil {
 		return syncer.Link{}, fmt.Errorf("memstore: %w", err)
 	}
 	s.mu.RLock()
@@ -256,12 +253,12 @@ func (s *Store) ListLinks(ctx context.Context, tenant, object string, opts *sync
 		}
 		after, left := o.AfterConnectWiseID, o.Limit
 		for {
-			if err := ctx.Err(); err != nil {
-				yield(syncer.Link{}, fmt.Errorf("memstore: %w", err))
-				return
-			}
 			page := s.linkPage(tenant, object, after)
 			for _, l := range page {
+				if err := ctx.Err(); err != nil {
+					yield(syncer.Link{}, fmt.Errorf("memstore: %w", err))
+					return
+				}
 				if !yield(l, nil) {
 					return
 				}
