@@ -1,13 +1,111 @@
-package mapping
+package mapping_test
 
 import (
+	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hubwise/hubwise/mapping"
+	"github.com/hubwise/hubwise/mapping/mappingtest"
 )
 
-func TestDefaultCompiles(t *testing.T) {
-	m, err := Compile(Default(), nil)
+// defaultLookups is what the engine would supply for the fixtures.
+func defaultLookups() *mapping.Lookups {
+	lk := mapping.NewLookups()
+	lk.SetTable(mapping.TableOwners, map[string]string{"176": "41629779", "180": "41629780"})
+	lk.SetTable(mapping.TableDealStages, map[string]string{
+		"1": "appointmentscheduled", "2": "qualifiedtobuy", "3": "presentationscheduled",
+		"4": "decisionmakerboughtin", "5": "contractsent", "6": "closedwon", "7": "closedlost",
+	})
+	return lk
+}
+
+func compileDefault(t testing.TB) *mapping.Mapping {
+	t.Helper()
+	m, err := mapping.Compile(mapping.Default(), nil)
 	require.NoError(t, err)
-	require.Len(t, m.Objects(), 3)
+	return m
+}
+
+func fixture(t testing.TB, parts ...string) []byte {
+	return mappingtest.ReadFile(t, filepath.Join(append([]string{"testdata"}, parts...)...))
+}
+
+func golden(parts ...string) string {
+	return filepath.Join(append([]string{"testdata", "golden"}, parts...)...)
+}
+
+func TestDefaultGolden(t *testing.T) {
+	m := compileDefault(t)
+	lk := defaultLookups()
+	cases := []struct {
+		object, cw, hs string
+	}{
+		{mapping.ObjectCompanies, "company.json", "company.json"},
+		{mapping.ObjectContacts, "contact.json", "contact.json"},
+		{mapping.ObjectContacts, "contact-minimal.json", ""},
+		{mapping.ObjectDeals, "opportunity.json", "deal.json"},
+	}
+	for _, c := range cases {
+		t.Run(c.object+"/"+c.cw, func(t *testing.T) {
+			obj := m.Object(c.object)
+			require.NotNil(t, obj)
+			cw := fixture(t, "connectwise", c.cw)
+			base := c.cw[:len(c.cw)-len(".json")]
+			mappingtest.Golden(t, golden(base+".to-hubspot.json"), mappingtest.ToHubSpot(t, obj, cw, lk))
+			mappingtest.RoundTrip(t, obj, cw, lk)
+			if c.hs == "" {
+				return
+			}
+			props := mappingtest.HubSpot(t, fixture(t, "hubspot", c.hs))
+			v, err := obj.FromHubSpot(props, lk)
+			require.NoError(t, err)
+			mappingtest.Golden(t, golden(base+".from-hubspot.json"), v)
+			body, err := obj.CreateBody(v, lk)
+			require.NoError(t, err)
+			mappingtest.Golden(t, golden(base+".create-body.json"), body)
+			ops, err := obj.Patch(v, mappingtest.ConnectWise(t, cw), lk, nil)
+			require.NoError(t, err)
+			if ops == nil {
+				ops = []mapping.PatchOp{}
+			}
+			mappingtest.Golden(t, golden(base+".patch.json"), ops)
+		})
+	}
+}
+
+func TestDefaultIdentityProperties(t *testing.T) {
+	plan := mapping.PlanProperties(mapping.Default(), nil)
+	unique := map[string]string{}
+	for _, p := range plan.Properties {
+		assert.Equal(t, mapping.GroupConnectWise, p.Property.GroupName, p.Property.Name)
+		if p.Property.HasUniqueValue {
+			unique[p.Property.Name] = p.Object
+		}
+	}
+	assert.Equal(t, map[string]string{
+		mapping.PropCWCompanyID: "companies", mapping.PropCWCompanyIdentifier: "companies",
+		mapping.PropCWContactID: "contacts", mapping.PropCWOpportunityID: "deals",
+	}, unique)
+	require.Len(t, plan.Groups, 3)
+	mappingtest.Golden(t, golden("default-property-plan.json"), plan)
+
+	m := compileDefault(t)
+	assert.Equal(t, []string{mapping.PropCWCompanyID, mapping.PropCWCompanyIdentifier}, m.Object(mapping.ObjectCompanies).MatchKeys())
+	assert.Equal(t, []string{"email"}, m.Object(mapping.ObjectContacts).MatchKeys())
+	assert.Equal(t, []string{mapping.PropCWOpportunityID}, m.Object(mapping.ObjectDeals).MatchKeys())
+}
+
+func TestDefaultFilterSkipsDeletedCompanies(t *testing.T) {
+	obj := compileDefault(t).Object(mapping.ObjectCompanies)
+	rec := mappingtest.ConnectWise(t, fixture(t, "connectwise", "company.json"))
+	ok, err := obj.SelectConnectWise(rec, nil)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	rec["deletedFlag"] = true
+	ok, err = obj.SelectConnectWise(rec, nil)
+	require.NoError(t, err)
+	assert.False(t, ok)
 }

@@ -20,7 +20,7 @@ func TestDateUTC(t *testing.T) {
 	runHS(t, tr, nil, []tcase{
 		{"2026-06-09T00:00:00Z", ms20260609, nil},
 		{"2026-06-09T21:59:49Z", ms20260609, nil}, // the UTC calendar date
-		{"2026-06-09", ms20260609, nil},            // bare custom-field date
+		{"2026-06-09", ms20260609, nil},           // bare custom-field date
 		{"2026-06-09T02:00:00+02:00", ms20260609, nil},
 		{"", nil, nil},
 		{nil, nil, nil},
