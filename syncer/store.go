@@ -103,8 +103,13 @@ func (s Side) Valid() bool { return s == SideHubSpot || s == SideConnectWise }
 //
 // # Concurrency
 //
-// A StateStore is safe for concurrent use by many goroutines. Concurrent commits
-// are serialisable: the result equals some order of running them one at a time.
+// A StateStore is safe for concurrent use by many goroutines (and, for shared
+// drivers, processes). Concurrent commits are serialisable: the result equals
+// some order of running them one at a time. A commit never fails merely because
+// another ran at the same time (no serialisation failures surface; a SQL driver
+// serialises a tenant's commits itself, for example by locking the tenant's row),
+// so of two commits linking the same ID one succeeds and the other fails with
+// ErrConflict.
 //
 // # Leases
 //

@@ -63,8 +63,9 @@ func (s *Store) Commit(ctx context.Context, tenant string, b *syncer.Batch) erro
 
 // writer applies operations inside one read-write transaction.
 type writer struct {
-	tb  *bolt.Bucket
-	now time.Time
+	tb      *bolt.Bucket
+	now     time.Time
+	objects map[string][2]*bolt.Bucket // cw and hs buckets by object
 }
 
 func (w *writer) bucket(name []byte) (*bolt.Bucket, error) {
@@ -72,6 +73,17 @@ func (w *writer) bucket(name []byte) (*bolt.Bucket, error) {
 }
 
 func (w *writer) objectBuckets(object string) (cw, hs *bolt.Bucket, err error) {
+	if b, ok := w.objects[object]; ok {
+		return b[0], b[1], nil
+	}
+	defer func() {
+		if err == nil {
+			if w.objects == nil {
+				w.objects = map[string][2]*bolt.Bucket{}
+			}
+			w.objects[object] = [2]*bolt.Bucket{cw, hs}
+		}
+	}()
 	links, err := w.bucket(bucketLinks)
 	if err != nil {
 		return nil, nil, err

@@ -33,7 +33,7 @@ func (h *harness) testLeaser(t *testing.T) {
 		e, lr := h.leaseEnv(t)
 		l1, err := lr.AcquireLease(e.ctx, tenantA, "w1", ttl)
 		require.NoError(t, err)
-		assert.Equal(t, syncer.Lease{Tenant: tenantA, Holder: "w1", Generation: 1, ExpiresAt: norm(T0.Add(ttl))}, l1)
+		assert.Equal(t, syncer.Lease{Tenant: tenantA, Holder: "w1", Generation: 1, ExpiresAt: norm(t0.Add(ttl))}, l1)
 
 		_, err = lr.AcquireLease(e.ctx, tenantA, "w2", ttl)
 		assert.ErrorIs(t, err, syncer.ErrConflict, "held by another")
@@ -84,7 +84,7 @@ func (h *harness) testLeaser(t *testing.T) {
 		e.clock.Advance(ttl / 2)
 		l1r, err := lr.RenewLease(e.ctx, l1, ttl)
 		require.NoError(t, err)
-		assert.Equal(t, norm(T0.Add(ttl/2+ttl)), l1r.ExpiresAt)
+		assert.Equal(t, norm(t0.Add(ttl/2+ttl)), l1r.ExpiresAt)
 		assert.Equal(t, l1.Generation, l1r.Generation, "renewal keeps the generation")
 		e.clock.Advance(ttl * 3 / 4)
 		e.commit(tenantA, fenced(l1.Fence(), fullBatch(1)))

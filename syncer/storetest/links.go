@@ -24,9 +24,9 @@ func (h *harness) testLinks(t *testing.T) {
 		in := syncer.Link{
 			Object: "companies", HubSpotID: "1001", ConnectWiseID: 7,
 			Base:                  []byte(`{"name":"Acme"}`),
-			SyncedAt:              T0.Add(-time.Minute),
-			HubSpotModifiedAt:     T0.Add(-2 * time.Minute),
-			ConnectWiseModifiedAt: T0.Add(-3 * time.Minute),
+			SyncedAt:              t0.Add(-time.Minute),
+			HubSpotModifiedAt:     t0.Add(-2 * time.Minute),
+			ConnectWiseModifiedAt: t0.Add(-3 * time.Minute),
 		}
 		e.commit(tenantA, new(syncer.Batch).PutLink(in))
 		want := in
@@ -45,7 +45,7 @@ func (h *harness) testLinks(t *testing.T) {
 		e.commit(tenantA, new(syncer.Batch).PutLink(syncer.Link{Object: "contacts", HubSpotID: "5", ConnectWiseID: 5}))
 		got, err := e.link(tenantA, "contacts", "5")
 		require.NoError(t, err)
-		assert.Equal(t, syncer.Link{Object: "contacts", HubSpotID: "5", ConnectWiseID: 5, SyncedAt: norm(T0), Version: 1}, got,
+		assert.Equal(t, syncer.Link{Object: "contacts", HubSpotID: "5", ConnectWiseID: 5, SyncedAt: norm(t0), Version: 1}, got,
 			"zero SyncedAt becomes now; zero modified times stay zero; nil base stays empty")
 	})
 	t.Run("NotFound", func(t *testing.T) {

@@ -43,7 +43,7 @@ func (h *harness) testPersistence(t *testing.T) {
 	e := h.env(t)
 	e.commit(tenantA, fullBatch(1))
 	e.commit(tenantA, fullBatch(2).PutLink(syncer.Link{Object: "contacts", HubSpotID: "c1", ConnectWiseID: 1,
-		Base: []byte{0, 1, 2, 255}, HubSpotModifiedAt: T0.Add(-time.Hour), ConnectWiseModifiedAt: T0.Add(time.Nanosecond)}))
+		Base: []byte{0, 1, 2, 255}, HubSpotModifiedAt: t0.Add(-time.Hour), ConnectWiseModifiedAt: t0.Add(time.Nanosecond)}))
 	e.commit(tenantA, new(syncer.Batch).PutLink(syncer.Link{Object: "contacts", HubSpotID: "c1", ConnectWiseID: 1}))
 	e.commit(tenantB, fullBatch(3))
 	// A batch that fails validation and one that fails on a conflict leave nothing.

@@ -44,17 +44,17 @@ func (h *harness) testIntents(t *testing.T) {
 	i1 := syncer.Intent{Object: "contacts", Target: syncer.SideConnectWise, SourceID: "hs-9", LookupKey: "ann@example.com", Payload: []byte(`{"op":"create"}`)}
 	e.commit(tenantA, new(syncer.Batch).PutIntent(i1)) // an intent on its own, before the external write
 	want1 := i1
-	want1.CreatedAt = norm(T0)
+	want1.CreatedAt = norm(t0)
 	assert.Equal(t, []syncer.Intent{want1}, e.intents(tenantA, ""), "zero CreatedAt becomes now")
 
 	e.clock.Advance(time.Second)
-	i2 := syncer.Intent{Object: "companies", Target: syncer.SideHubSpot, SourceID: "250", CreatedAt: T0.Add(-time.Hour)}
+	i2 := syncer.Intent{Object: "companies", Target: syncer.SideHubSpot, SourceID: "250", CreatedAt: t0.Add(-time.Hour)}
 	i3 := syncer.Intent{Object: "contacts", Target: syncer.SideConnectWise, SourceID: "hs-10"}
 	i4 := syncer.Intent{Object: "contacts", Target: syncer.SideHubSpot, SourceID: "11"}
 	e.commit(tenantA, new(syncer.Batch).PutIntent(i4).PutIntent(i3).PutIntent(i2))
 	want2, want3, want4 := i2, i3, i4
 	want2.CreatedAt = norm(i2.CreatedAt)
-	want3.CreatedAt, want4.CreatedAt = norm(T0.Add(time.Second)), norm(T0.Add(time.Second))
+	want3.CreatedAt, want4.CreatedAt = norm(t0.Add(time.Second)), norm(t0.Add(time.Second))
 	assert.Equal(t, []syncer.Intent{want2, want3, want1, want4}, e.intents(tenantA, ""), "ordered by object, target, source ID (bytewise: hs-10 < hs-9)")
 	assert.Equal(t, []syncer.Intent{want3, want1, want4}, e.intents(tenantA, "contacts"))
 	assert.Empty(t, e.intents(tenantB, ""), "intents are per tenant")
@@ -90,25 +90,25 @@ func (h *harness) testIntents(t *testing.T) {
 func (h *harness) testDeadLetters(t *testing.T) {
 	e := h.env(t)
 	d := syncer.DeadLetter{Object: "contacts", Side: syncer.SideHubSpot, SourceID: "77", Err: "connectwise: 400 email invalid", Attempts: 1,
-		NextRetryAt: T0.Add(time.Minute)}
+		NextRetryAt: t0.Add(time.Minute)}
 	e.commit(tenantA, new(syncer.Batch).PutDeadLetter(d))
 	want := d
-	want.FirstFailedAt, want.LastFailedAt, want.NextRetryAt = norm(T0), norm(T0), norm(d.NextRetryAt)
+	want.FirstFailedAt, want.LastFailedAt, want.NextRetryAt = norm(t0), norm(t0), norm(d.NextRetryAt)
 	assert.Equal(t, []syncer.DeadLetter{want}, e.deadLetters(tenantA, nil), "zero times default to now")
 
 	// Fails again: attempts add up, first failure kept, the rest replaced.
 	e.clock.Advance(2 * time.Minute)
 	d2 := d
-	d2.Err, d2.Attempts, d2.NextRetryAt = "connectwise: 500", 2, T0.Add(10*time.Minute)
-	d2.FirstFailedAt = T0.Add(time.Hour) // ignored: the stored first failure wins
+	d2.Err, d2.Attempts, d2.NextRetryAt = "connectwise: 500", 2, t0.Add(10*time.Minute)
+	d2.FirstFailedAt = t0.Add(time.Hour) // ignored: the stored first failure wins
 	e.commit(tenantA, new(syncer.Batch).PutDeadLetter(d2))
-	want.Err, want.Attempts, want.LastFailedAt, want.NextRetryAt = "connectwise: 500", 3, norm(T0.Add(2*time.Minute)), norm(d2.NextRetryAt)
+	want.Err, want.Attempts, want.LastFailedAt, want.NextRetryAt = "connectwise: 500", 3, norm(t0.Add(2*time.Minute)), norm(d2.NextRetryAt)
 	assert.Equal(t, []syncer.DeadLetter{want}, e.deadLetters(tenantA, nil))
 
 	// More records for ordering and filtering.
 	explicit := syncer.DeadLetter{Object: "companies", Side: syncer.SideConnectWise, SourceID: "5", Err: "mapping: field name empty", Attempts: 1,
-		FirstFailedAt: T0.Add(-time.Hour), LastFailedAt: T0.Add(-time.Minute)} // zero NextRetryAt: always due
-	later := syncer.DeadLetter{Object: "contacts", Side: syncer.SideConnectWise, SourceID: "1", Err: "x", Attempts: 1, NextRetryAt: T0.Add(time.Hour)}
+		FirstFailedAt: t0.Add(-time.Hour), LastFailedAt: t0.Add(-time.Minute)} // zero NextRetryAt: always due
+	later := syncer.DeadLetter{Object: "contacts", Side: syncer.SideConnectWise, SourceID: "1", Err: "x", Attempts: 1, NextRetryAt: t0.Add(time.Hour)}
 	e.commit(tenantA, new(syncer.Batch).PutDeadLetter(later).PutDeadLetter(explicit))
 	all := e.deadLetters(tenantA, nil)
 	require.Len(t, all, 3)
@@ -124,10 +124,10 @@ func (h *harness) testDeadLetters(t *testing.T) {
 		}
 		return out
 	}
-	assert.Equal(t, []string{"companies/connectwise/5"}, due(T0, ""))
-	assert.Equal(t, []string{"companies/connectwise/5", "contacts/hubspot/77"}, due(T0.Add(10*time.Minute), ""), "due exactly at NextRetryAt")
-	assert.Equal(t, []string{"contacts/hubspot/77"}, due(T0.Add(10*time.Minute), "contacts"))
-	assert.Len(t, due(T0.Add(time.Hour), ""), 3)
+	assert.Equal(t, []string{"companies/connectwise/5"}, due(t0, ""))
+	assert.Equal(t, []string{"companies/connectwise/5", "contacts/hubspot/77"}, due(t0.Add(10*time.Minute), ""), "due exactly at NextRetryAt")
+	assert.Equal(t, []string{"contacts/hubspot/77"}, due(t0.Add(10*time.Minute), "contacts"))
+	assert.Len(t, due(t0.Add(time.Hour), ""), 3)
 	assert.Len(t, e.deadLetters(tenantA, &syncer.DeadLetterListOptions{Object: "contacts"}), 2)
 	assert.Empty(t, e.deadLetters(tenantB, nil), "dead letters are per tenant")
 
@@ -136,10 +136,10 @@ func (h *harness) testDeadLetters(t *testing.T) {
 
 	// After a delete the record starts over.
 	e.commit(tenantA, new(syncer.Batch).PutDeadLetter(d))
-	got := e.deadLetters(tenantA, &syncer.DeadLetterListOptions{Object: "contacts", DueAt: T0.Add(time.Minute)})
+	got := e.deadLetters(tenantA, &syncer.DeadLetterListOptions{Object: "contacts", DueAt: t0.Add(time.Minute)})
 	require.Len(t, got, 1)
 	assert.Equal(t, 1, got[0].Attempts)
-	assert.Equal(t, norm(T0.Add(2*time.Minute)), got[0].FirstFailedAt)
+	assert.Equal(t, norm(t0.Add(2*time.Minute)), got[0].FirstFailedAt)
 }
 
 func key(d syncer.DeadLetter) string { return d.Object + "/" + string(d.Side) + "/" + d.SourceID }
@@ -149,11 +149,11 @@ func (h *harness) testConflicts(t *testing.T) {
 	c1 := syncer.Conflict{Object: "contacts", HubSpotID: "9", ConnectWiseID: 90, Field: "phone",
 		HubSpotValue: []byte(`"+1 555"`), ConnectWiseValue: []byte(`"+1 556"`), BaseValue: []byte(`"+1 554"`)}
 	c2 := syncer.Conflict{Object: "contacts", HubSpotID: "9", ConnectWiseID: 90, Field: "email", HubSpotValue: []byte(`"a"`),
-		ConnectWiseValue: []byte(`"b"`), DetectedAt: T0.Add(-time.Hour)}
+		ConnectWiseValue: []byte(`"b"`), DetectedAt: t0.Add(-time.Hour)}
 	c3 := syncer.Conflict{Object: "companies", HubSpotID: "1", ConnectWiseID: 2, Field: "name"}
 	e.commit(tenantA, new(syncer.Batch).PutConflict(c1).PutConflict(c2).PutConflict(c3))
 	w1, w2, w3 := c1, c2, c3
-	w1.DetectedAt, w2.DetectedAt, w3.DetectedAt = norm(T0), norm(c2.DetectedAt), norm(T0)
+	w1.DetectedAt, w2.DetectedAt, w3.DetectedAt = norm(t0), norm(c2.DetectedAt), norm(t0)
 	assert.Equal(t, []syncer.Conflict{w3, w2, w1}, e.conflicts(tenantA, ""), "ordered by object, link, field")
 	assert.Equal(t, []syncer.Conflict{w2, w1}, e.conflicts(tenantA, "contacts"))
 	assert.Empty(t, e.conflicts(tenantB, ""), "conflicts are per tenant")

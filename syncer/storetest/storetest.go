@@ -61,15 +61,15 @@ type env struct {
 
 func (h *harness) env(t *testing.T) *env {
 	t.Helper()
-	c := NewClock(T0)
+	c := NewClock(t0)
 	s := h.open(t, c.Now)
 	require.NotNil(t, s, "open returned nil")
 	return &env{t: t, s: s, clock: c, ctx: context.Background()}
 }
 
-// T0 is the suite's starting time: deliberately not in UTC and with nanoseconds,
+// t0 is the suite's starting time: deliberately not in UTC and with nanoseconds,
 // to check the store's time normalisation.
-var T0 = time.Date(2026, 11, 27, 13, 4, 5, 123456789, time.FixedZone("CET", 3600))
+var t0 = time.Date(2026, 11, 27, 13, 4, 5, 123456789, time.FixedZone("CET", 3600))
 
 // Clock is a manual clock safe for concurrent use, handed to drivers under test.
 type Clock struct {
