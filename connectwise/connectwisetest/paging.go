@@ -1,0 +1,305 @@
+package connectwisetest
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Page sizes: default 25, hard maximum 1000 ("hard limit of 1,000 records for
+// the protection of the Partner environments", connectwise-api.md §3, S6).
+const (
+	DefaultPageSize = 25
+	MaxPageSize     = 1000
+)
+
+// listQuery is the parsed query of a list or count call (connectwise-api.md §3-§4).
+type listQuery struct {
+	cond, child, custom Expr
+	order               []orderKey
+	fields              []string
+	page, pageSize      int
+	pageID              int
+	forwardOnly         bool
+}
+
+type orderKey struct {
+	path string
+	desc bool
+}
+
+// parseListQuery reads conditions, childConditions, customFieldConditions,
+// orderBy, fields, page, pageSize and pageId, and the pagination-type header.
+// Parameter names are matched case-insensitively (PowerShell clients send
+// "PageSize").
+func (s *Server) parseListQuery(def *resourceDef, r *http.Request) (*listQuery, error) {
+	q := map[string]string{}
+	for k, v := range r.URL.Query() {
+		q[strings.ToLower(k)] = v[len(v)-1]
+	}
+	lq := &listQuery{page: 1, pageSize: DefaultPageSize}
+	var err error
+	if lq.cond, err = s.parseFor(def, q["conditions"], false); err != nil {
+		return nil, err
+	}
+	if lq.child, err = s.parseFor(def, q["childconditions"], true); err != nil {
+		return nil, err
+	}
+	if c := q["customfieldconditions"]; c != "" {
+		e, err := ParseConditions(c)
+		if err != nil {
+			return nil, condHTTP(err)
+		}
+		lq.custom = e
+	}
+	if o := q["orderby"]; o != "" {
+		for _, part := range strings.Split(o, ",") {
+			f := strings.Fields(part)
+			if len(f) == 0 || len(f) > 2 || (len(f) == 2 && !isOneOf(f[1], "asc", "desc")) {
+				return nil, badRequest("ApiFindCondition", fmt.Sprintf("%s is not a valid orderBy clause.", strings.TrimSpace(part)))
+			}
+			if !def.knows(f[0]) {
+				return nil, badRequest("ApiFindCondition", f[0]+" is not a recognized name.")
+			}
+			lq.order = append(lq.order, orderKey{path: f[0], desc: len(f) == 2 && strings.EqualFold(f[1], "desc")})
+		}
+	}
+	if f := q["fields"]; f != "" {
+		for _, p := range strings.Split(f, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				lq.fields = append(lq.fields, p)
+			}
+		}
+	}
+	num := func(name string, dst *int) error {
+		v, ok := q[strings.ToLower(name)]
+		if !ok || v == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return badRequest("ConnectWiseApi", fmt.Sprintf("The value '%s' is not valid for %s.", v, name))
+		}
+		*dst = n
+		return nil
+	}
+	if err := num("page", &lq.page); err != nil {
+		return nil, err
+	}
+	if err := num("pageSize", &lq.pageSize); err != nil {
+		return nil, err
+	}
+	if err := num("pageId", &lq.pageID); err != nil {
+		return nil, err
+	}
+	if lq.page == 0 {
+		lq.page = 1
+	}
+	if lq.pageSize == 0 {
+		lq.pageSize = DefaultPageSize
+	}
+	// The body of this refusal is not recorded in the reference; the limit is.
+	if lq.pageSize > MaxPageSize {
+		return nil, badRequest("ConnectWiseApi", fmt.Sprintf("The pageSize %d exceeds the maximum of %d records per page.", lq.pageSize, MaxPageSize))
+	}
+	lq.forwardOnly = def.forwardOnly && strings.EqualFold(strings.TrimSpace(r.Header.Get("pagination-type")), "forward-only")
+	return lq, nil
+}
+
+// parseFor parses a conditions string and checks its field names against def.
+func (s *Server) parseFor(def *resourceDef, src string, child bool) (Expr, error) {
+	e, err := ParseConditions(src)
+	if err != nil {
+		return nil, condHTTP(err)
+	}
+	for _, c := range fields(e) {
+		top, _, _ := strings.Cut(c.Field, "/")
+		if !def.knows(top) || (child && !def.isArray(top)) {
+			return nil, badRequest("ApiFindCondition", top+" is not a recognized name.")
+		}
+		if def.isFlag(top) && !strings.Contains(c.Field, "/") {
+			for _, l := range append([]Literal{c.Value}, c.Values...) {
+				if l.Kind != 0 && l.Kind != BoolLit && l.Kind != NullLit {
+					return nil, badRequest("ApiFindCondition", "Expected a boolean value, not a "+kindName(l.Kind)+". "+LiteralRules)
+				}
+			}
+		}
+	}
+	return e, nil
+}
+
+func kindName(k LiteralKind) string {
+	switch k {
+	case StringLit:
+		return "string"
+	case NumberLit:
+		return "numeric"
+	case DateTimeLit:
+		return "datetime"
+	}
+	return "value"
+}
+
+func condHTTP(err error) error {
+	if ce, ok := err.(*ConditionError); ok {
+		return badRequest(ce.Code, ce.Message)
+	}
+	return err
+}
+
+// match applies the three condition kinds.
+func (lq *listQuery) match(rec Record) bool {
+	return Eval(lq.cond, rec) && EvalChild(lq.child, rec) && EvalCustomFields(lq.custom, rec)
+}
+
+// sortRecords orders recs by the orderBy keys, then by id.
+func sortRecords(recs []Record, keys []orderKey) {
+	slices.SortStableFunc(recs, func(a, b Record) int {
+		for _, k := range keys {
+			c := cmpValues(first(resolve(a, k.path)), first(resolve(b, k.path)))
+			if k.desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		ia, _ := intOf(a["id"])
+		ib, _ := intOf(b["id"])
+		return ia - ib
+	})
+}
+
+func first(v []any) any {
+	if len(v) == 0 {
+		return nil
+	}
+	return v[0]
+}
+
+func cmpValues(a, b any) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	if fa, ok := a.(float64); ok {
+		if fb, ok := b.(float64); ok {
+			return cmpFloat(fa, fb)
+		}
+	}
+	if ba, ok := a.(bool); ok {
+		if bb, ok := b.(bool); ok {
+			return cmpBool(ba, bb)
+		}
+	}
+	sa, _ := asText(a)
+	sb, _ := asText(b)
+	return strings.Compare(strings.ToLower(sa), strings.ToLower(sb))
+}
+
+// project keeps only the requested field paths (fields=id,name,status/id).
+func project(rec Record, paths []string) Record {
+	if len(paths) == 0 {
+		return rec
+	}
+	out := Record{}
+	for _, p := range paths {
+		copyPath(rec, out, strings.Split(p, "/"))
+	}
+	return out
+}
+
+func copyPath(src, dst map[string]any, segs []string) {
+	k, ok := lookupKey(src, segs[0])
+	if !ok {
+		return
+	}
+	if len(segs) == 1 {
+		dst[k] = src[k]
+		return
+	}
+	sub := obj(src[k])
+	if sub == nil {
+		return
+	}
+	d := obj(dst[k])
+	if d == nil {
+		d = map[string]any{}
+		dst[k] = d
+	}
+	copyPath(sub, d, segs[1:])
+}
+
+// linkURL returns the request URL with page (or pageId) set to n, keeping
+// every other parameter as sent, in the Link form
+// <https://HOST/v4_6_release/apis/3.0/company/companies?pageSize=1000&page=2>
+// (connectwise-api.md §3, S16).
+func linkURL(r *http.Request, param string, n int) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	var keep []string
+	for _, kv := range strings.Split(r.URL.RawQuery, "&") {
+		k, _, _ := strings.Cut(kv, "=")
+		if kv == "" || strings.EqualFold(k, "page") || strings.EqualFold(k, "pageId") {
+			continue
+		}
+		keep = append(keep, kv)
+	}
+	keep = append(keep, param+"="+strconv.Itoa(n))
+	u := url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawQuery: strings.Join(keep, "&")}
+	return u.String()
+}
+
+// pageOf cuts one page out of the filtered, ordered records and sets the Link
+// header: first/prev when not on the first page, next/last when not on the
+// last one; forward-only pages carry only rel="next" with pageId = last id of
+// the page, and only while records remain (S16, S13).
+func pageOf(w http.ResponseWriter, r *http.Request, lq *listQuery, recs []Record) []Record {
+	var links []string
+	var out []Record
+	if lq.forwardOnly {
+		i := 0
+		for i < len(recs) {
+			id, _ := intOf(recs[i]["id"])
+			if id > lq.pageID {
+				break
+			}
+			i++
+		}
+		rest := recs[i:]
+		out = rest[:min(lq.pageSize, len(rest))]
+		if len(rest) > len(out) {
+			last, _ := intOf(out[len(out)-1]["id"])
+			links = append(links, fmt.Sprintf(`<%s>; rel="next"`, linkURL(r, "pageId", last)))
+		}
+	} else {
+		pages := (len(recs) + lq.pageSize - 1) / lq.pageSize
+		start := (lq.page - 1) * lq.pageSize
+		if start < len(recs) {
+			out = recs[start:min(start+lq.pageSize, len(recs))]
+		}
+		if lq.page > 1 && pages > 0 {
+			links = append(links,
+				fmt.Sprintf(`<%s>; rel="first"`, linkURL(r, "page", 1)),
+				fmt.Sprintf(`<%s>; rel="prev"`, linkURL(r, "page", min(lq.page-1, pages))))
+		}
+		if lq.page < pages {
+			links = append(links,
+				fmt.Sprintf(`<%s>; rel="next"`, linkURL(r, "page", lq.page+1)),
+				fmt.Sprintf(`<%s>; rel="last"`, linkURL(r, "page", pages)))
+		}
+	}
+	if len(links) > 0 {
+		w.Header().Set("Link", strings.Join(links, ", "))
+	}
+	return out
+}
