@@ -170,6 +170,17 @@ func (h *harness) testLinks(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, []byte("original"), got.Base, "returned slices are copies")
 	})
+	t.Run("LargeBase", func(t *testing.T) {
+		e := h.env(t)
+		base := make([]byte, 1<<20)
+		for i := range base {
+			base[i] = byte(i * 7)
+		}
+		e.commit(tenantA, new(syncer.Batch).PutLink(syncer.Link{Object: "deals", HubSpotID: "big", ConnectWiseID: 1, Base: base}))
+		got, err := e.link(tenantA, "deals", "big")
+		require.NoError(t, err)
+		assert.Equal(t, base, got.Base)
+	})
 	t.Run("List", h.testListLinks)
 }
 
@@ -248,6 +259,10 @@ func (h *harness) testListLinks(t *testing.T) {
 			n++
 		}
 		assert.GreaterOrEqual(t, n, len(ids))
+	})
+	t.Run("NegativeAfter", func(t *testing.T) {
+		got := e.links(tenantA, "contacts", &syncer.LinkListOptions{AfterConnectWiseID: -5, Limit: 2})
+		assert.Equal(t, []int64{1, 4}, cwIDs(got))
 	})
 	t.Run("Empty", func(t *testing.T) {
 		assert.Empty(t, e.links(tenantA, "deals", nil))

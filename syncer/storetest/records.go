@@ -76,6 +76,19 @@ func (h *harness) testIntents(t *testing.T) {
 		DeleteIntent("contacts", syncer.SideConnectWise, "missing"))
 	assert.Equal(t, []syncer.Intent{want2, want3, want4}, e.intents(tenantA, ""))
 
+	// Bytewise order, whatever the locale (SQL: COLLATE "C").
+	ids := []string{"é", "a", "Z", "ä", "9", "10", "a b", "ab"}
+	b := new(syncer.Batch)
+	for _, id := range ids {
+		b.PutIntent(syncer.Intent{Object: "order", Target: syncer.SideHubSpot, SourceID: id})
+	}
+	e.commit(tenantA, b)
+	var order []string
+	for _, in := range e.intents(tenantA, "order") {
+		order = append(order, in.SourceID)
+	}
+	assert.Equal(t, []string{"10", "9", "Z", "a", "a b", "ab", "ä", "é"}, order)
+
 	// Copies.
 	p := []byte("payload")
 	e.commit(tenantA, new(syncer.Batch).PutIntent(syncer.Intent{Object: "deals", Target: syncer.SideHubSpot, SourceID: "1", Payload: p}))
