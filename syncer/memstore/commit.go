@@ -122,10 +122,14 @@ func (t *tenantState) putLink(op syncer.LinkPut, now time.Time, undo *[]func()) 
 		nl.Version = h.Version + 1
 	}
 	o.byHS[nl.HubSpotID], o.byCW[nl.ConnectWiseID] = nl, nl
+	if h == nil {
+		o.dirty = true
+	}
 	*undo = append(*undo, func() {
 		if h == nil {
 			delete(o.byHS, nl.HubSpotID)
 			delete(o.byCW, nl.ConnectWiseID)
+			o.dirty = true
 			return
 		}
 		o.byHS[h.HubSpotID], o.byCW[h.ConnectWiseID] = h, h
@@ -150,7 +154,11 @@ func (t *tenantState) deleteLink(op syncer.LinkDelete, undo *[]func()) error {
 	}
 	delete(o.byHS, h.HubSpotID)
 	delete(o.byCW, h.ConnectWiseID)
-	*undo = append(*undo, func() { o.byHS[h.HubSpotID], o.byCW[h.ConnectWiseID] = h, h })
+	o.dirty = true
+	*undo = append(*undo, func() {
+		o.byHS[h.HubSpotID], o.byCW[h.ConnectWiseID] = h, h
+		o.dirty = true
+	})
 	return nil
 }
 

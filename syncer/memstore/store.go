@@ -43,6 +43,29 @@ type tenantState struct {
 type objLinks struct {
 	byHS map[string]*syncer.Link
 	byCW map[int64]*syncer.Link
+
+	// sorted caches the ConnectWise IDs in ascending order for ListLinks. Writers
+	// (holding Store.mu for writing) set dirty when the set of IDs changes;
+	// readers (holding Store.mu for reading) rebuild it under sortMu.
+	sortMu sync.Mutex
+	sorted []int64
+	dirty  bool
+}
+
+// sortedIDs returns the ascending ConnectWise IDs; the caller holds Store.mu
+// for reading and must not keep the slice past it.
+func (o *objLinks) sortedIDs() []int64 {
+	o.sortMu.Lock()
+	defer o.sortMu.Unlock()
+	if o.dirty || len(o.sorted) != len(o.byCW) {
+		o.sorted = o.sorted[:0]
+		for id := range o.byCW {
+			o.sorted = append(o.sorted, id)
+		}
+		slices.Sort(o.sorted)
+		o.dirty = false
+	}
+	return o.sorted
 }
 
 type intentKey struct {
@@ -282,16 +305,9 @@ func (s *Store) linkPage(tenant, object string, after int64) []syncer.Link {
 	if o == nil {
 		return nil
 	}
-	ids := make([]int64, 0, len(o.byCW))
-	for id := range o.byCW {
-		if id > after {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	if len(ids) > s.pageSize {
-		ids = ids[:s.pageSize]
-	}
+	ids := o.sortedIDs()
+	i, _ := slices.BinarySearch(ids, after+1)
+	ids = ids[i:min(i+s.pageSize, len(ids))]
 	page := make([]syncer.Link, len(ids))
 	for i, id := range ids {
 		page[i] = copyLink(o.byCW[id])

@@ -10,7 +10,8 @@ import (
 )
 
 // Benchmark measures a driver: Commit of a 100-link batch, single lookups in
-// both directions and a 100-ID bulk lookup, against 10,000 stored links. open
+// both directions, a 100-ID bulk lookup and a full listing, against 10,000
+// stored links. open
 // gets the wall clock.
 func Benchmark(b *testing.B, open OpenFunc) {
 	const stored = 10_000
@@ -73,6 +74,23 @@ func Benchmark(b *testing.B, open OpenFunc) {
 		for n := range b.N {
 			if _, err := s.LinkByConnectWiseID(ctx, "bench", "contacts", int64(1+(n*7919)%stored)); err != nil {
 				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ListLinks10k", func(b *testing.B) {
+		s := seed(b)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			n := 0
+			for _, err := range s.ListLinks(ctx, "bench", "contacts", nil) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			if n != stored {
+				b.Fatal(n)
 			}
 		}
 	})
