@@ -85,7 +85,7 @@ func planProperties(s *Spec, sc *Schema) *PropertyPlan {
 			def.Options = slices.Clone(def.Options)
 			if g, ok := declared(om.HubSpot, def.GroupName); ok {
 				addGroup(g)
-			} else if !groupExists(om.HubSpot, def.GroupName) && def.GroupName == GroupConnectWise {
+			} else if def.GroupName == GroupConnectWise {
 				addGroup(PropertyGroup{Object: om.HubSpot, Name: GroupConnectWise, Label: "ConnectWise"})
 			}
 			exists := false
