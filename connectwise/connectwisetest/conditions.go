@@ -133,11 +133,11 @@ func Quote(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte('"')
-	for _, r := range s {
-		if r == '\\' || r == '"' {
+	for i := 0; i < len(s); i++ { // bytes, so invalid UTF-8 survives
+		if s[i] == '\\' || s[i] == '"' {
 			b.WriteByte('\\')
 		}
-		b.WriteRune(r)
+		b.WriteByte(s[i])
 	}
 	b.WriteByte('"')
 	return b.String()

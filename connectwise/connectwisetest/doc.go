@@ -72,7 +72,7 @@
 // Escaping rule (no authoritative rule exists, connectwise-api.md §11b): inside
 // a quoted string a backslash escapes the next character, so a quote is
 // written \" (or \' in single quotes) and a backslash \\. [Quote] produces
-// this form. The SQL form of a doubled quote inside the string ('O''Brien') is
+// this form. The SQL form of a doubled quote inside the string ('O”Brien') is
 // accepted too. Brackets, parentheses, commas and keywords inside a quoted
 // string are plain text.
 //
