@@ -205,6 +205,7 @@ func (h *harness) testConcurrency(t *testing.T) {
 	assert.Equal(t, workers*perWorker, dl[0].Attempts, "no increment lost")
 
 	t.Run("RaceForOneID", func(t *testing.T) {
+		e := e.with(t)
 		var wg sync.WaitGroup
 		results := make(chan error, workers)
 		for w := range workers {
@@ -258,6 +259,7 @@ func (h *harness) testContext(t *testing.T) {
 	}
 
 	t.Run("CancelDuringIteration", func(t *testing.T) {
+		e := e.with(t)
 		b := new(syncer.Batch)
 		for i := int64(1); i <= 1200; i++ {
 			b.PutLink(syncer.Link{Object: "contacts", HubSpotID: fmt.Sprint(i), ConnectWiseID: i})

@@ -210,11 +210,13 @@ func (h *harness) testListLinks(t *testing.T) {
 		return out
 	}
 	t.Run("All", func(t *testing.T) {
+		e := e.with(t)
 		got := e.links(tenantA, "contacts", nil)
 		assert.Equal(t, ids, cwIDs(got), "ascending ConnectWise ID order, only this tenant and object")
 		assert.Equal(t, "hs-1", got[0].HubSpotID)
 	})
 	t.Run("Pages", func(t *testing.T) {
+		e := e.with(t)
 		var all []int64
 		after := int64(0)
 		for {
@@ -229,6 +231,7 @@ func (h *harness) testListLinks(t *testing.T) {
 		assert.Equal(t, ids, all)
 	})
 	t.Run("AfterIsExclusive", func(t *testing.T) {
+		e := e.with(t)
 		got := e.links(tenantA, "contacts", &syncer.LinkListOptions{AfterConnectWiseID: 4, Limit: 2})
 		assert.Equal(t, []int64{7, 10}, cwIDs(got))
 		got = e.links(tenantA, "contacts", &syncer.LinkListOptions{AfterConnectWiseID: 5, Limit: 1})
@@ -236,6 +239,7 @@ func (h *harness) testListLinks(t *testing.T) {
 		assert.Empty(t, e.links(tenantA, "contacts", &syncer.LinkListOptions{AfterConnectWiseID: ids[len(ids)-1]}))
 	})
 	t.Run("Break", func(t *testing.T) {
+		e := e.with(t)
 		n := 0
 		for _, err := range e.s.ListLinks(e.ctx, tenantA, "contacts", nil) {
 			require.NoError(t, err)
@@ -246,6 +250,7 @@ func (h *harness) testListLinks(t *testing.T) {
 		assert.Equal(t, 3, n)
 	})
 	t.Run("WriteDuringIteration", func(t *testing.T) {
+		e := e.with(t)
 		// A commit inside the loop body must not deadlock and the order must hold.
 		var prev int64
 		n := 0
@@ -261,10 +266,12 @@ func (h *harness) testListLinks(t *testing.T) {
 		assert.GreaterOrEqual(t, n, len(ids))
 	})
 	t.Run("NegativeAfter", func(t *testing.T) {
+		e := e.with(t)
 		got := e.links(tenantA, "contacts", &syncer.LinkListOptions{AfterConnectWiseID: -5, Limit: 2})
 		assert.Equal(t, []int64{1, 4}, cwIDs(got))
 	})
 	t.Run("Empty", func(t *testing.T) {
+		e := e.with(t)
 		assert.Empty(t, e.links(tenantA, "deals", nil))
 		assert.Empty(t, e.links("nobody", "contacts", nil))
 	})

@@ -69,6 +69,7 @@ func (h *harness) testPersistence(t *testing.T) {
 	e.commitErr(tenantA, new(syncer.Batch).PutLink(syncer.Link{Object: "contacts", HubSpotID: "c1", ConnectWiseID: 9}), syncer.ErrConflict)
 
 	t.Run("Leases", func(t *testing.T) {
+		e := e.with(t)
 		lr, ok := e.s.(syncer.Leaser)
 		if !ok {
 			t.Skip("the store does not implement syncer.Leaser")

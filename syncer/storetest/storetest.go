@@ -220,3 +220,10 @@ func isOpError(t *testing.T, err error, index int) {
 		assert.Equal(t, index, oe.Index, "failing op index")
 	}
 }
+
+// with returns e bound to a subtest, so assertions fail the right test.
+func (e *env) with(t *testing.T) *env {
+	c := *e
+	c.t = t
+	return &c
+}
