@@ -255,6 +255,8 @@ func compileField(om *ObjectMapping, fm *FieldMapping, loc string, reg *Registry
 	}
 	if f.dir.toCW() {
 		switch {
+		case fm.ConnectWise != "" && !f.hasPath:
+			// bad path, reported above
 		case !f.hasPath:
 			is.errorf(CodeNotWritable, obj, fm.HubSpot, loc, "field flows toward ConnectWise but has no connectwise path")
 		case f.shape == shapeNone:
@@ -267,7 +269,7 @@ func compileField(om *ObjectMapping, fm *FieldMapping, loc string, reg *Registry
 	if f.dir == Both && !f.revOrder && !reversible && f.revOK {
 		is.errorf(CodeLossy, obj, fm.HubSpot, loc+".transform", "bidirectional field needs reversible transforms or an explicit reverse chain")
 	}
-	if !f.hasPath && f.dir.toHS() && len(f.fwd) == 0 {
+	if fm.ConnectWise == "" && f.dir.toHS() && len(f.fwd) == 0 {
 		is.errorf(CodeSpec, obj, fm.HubSpot, loc, "field has neither a connectwise path nor a transform producing a value")
 	}
 	return f

@@ -111,6 +111,8 @@ func LoadJSON(name string, data []byte) (*Spec, error) {
 			off = se.Offset
 		case errors.As(err, &te):
 			off = te.Offset
+		default:
+			off = unknownFieldOffset(data, err, off)
 		}
 		return nil, &LoadError{File: name, Line: lineAt(data, off), Err: err}
 	}
@@ -124,6 +126,23 @@ func LoadJSON(name string, data []byte) (*Spec, error) {
 		walkLines(root.Content[0], "", s.src.lines)
 	}
 	return s, nil
+}
+
+// unknownFieldOffset finds the key named by encoding/json's "unknown field"
+// error, which carries no offset.
+func unknownFieldOffset(data []byte, err error, def int64) int64 {
+	name, ok := strings.CutPrefix(err.Error(), "json: unknown field ")
+	if !ok {
+		return def
+	}
+	re, rerr := regexp.Compile(regexp.QuoteMeta(name) + `\s*:`)
+	if rerr != nil {
+		return def
+	}
+	if loc := re.FindIndex(data); loc != nil {
+		return int64(loc[0])
+	}
+	return def
 }
 
 func lineAt(data []byte, off int64) int {

@@ -10,7 +10,8 @@ import (
 
 // newValueMap maps picklist values (ConnectWise status or stage names to
 // HubSpot enumeration values or deal stage ids) with Step.Values, and back
-// with Step.ReverseValues or, when Values is one-to-one, its inverse. An
+// with Step.ReverseValues or, when Values is one-to-one, its inverse (in a
+// field's explicit reverse chain, give reverseValues only). An
 // unmapped value is an ErrUnmapped error naming it, unless the "default"
 // (toward HubSpot) or "reverseDefault" (toward ConnectWise) argument is set.
 // "cw=number" writes the ConnectWise value as a JSON number.
@@ -25,19 +26,17 @@ func newValueMap(st Step) (*Transform, error) {
 	if err := a.done(true); err != nil {
 		return nil, err
 	}
-	if len(st.Values) == 0 {
-		return nil, errors.New("map needs values")
+	if len(st.Values) == 0 && len(st.ReverseValues) == 0 {
+		return nil, errors.New("map needs values or reverseValues")
 	}
-	rev := st.ReverseValues
+	fwd, rev := st.Values, st.ReverseValues
 	reversible := true
 	if len(rev) == 0 {
-		rev = make(map[string]string, len(st.Values))
-		for k, v := range st.Values {
-			if _, dup := rev[v]; dup {
-				reversible = false
-			}
-			rev[v] = k
-		}
+		rev, reversible = invert(fwd)
+	}
+	if len(fwd) == 0 {
+		fwd, _ = invert(rev)
+		reversible = false // only the HubSpot-to-ConnectWise map was given
 	}
 	return &Transform{
 		ToHubSpot: func(v any, _ *Env) (any, error) {
@@ -48,7 +47,7 @@ func newValueMap(st Step) (*Transform, error) {
 			if !ok {
 				return nil, invalid("%T is not a scalar", v)
 			}
-			if out, ok := st.Values[s]; ok {
+			if out, ok := fwd[s]; ok {
 				return out, nil
 			}
 			if hasDef {
@@ -73,6 +72,19 @@ func newValueMap(st Step) (*Transform, error) {
 		Reversible: reversible,
 		Kind:       KindString,
 	}, nil
+}
+
+// invert swaps keys and values; ok is false when several keys share a value.
+func invert(m map[string]string) (map[string]string, bool) {
+	out := make(map[string]string, len(m))
+	ok := true
+	for k, v := range m {
+		if _, dup := out[v]; dup {
+			ok = false
+		}
+		out[v] = k
+	}
+	return out, ok
 }
 
 func cwTyped(s, kind string) any {

@@ -164,8 +164,13 @@ func TestValueMap(t *testing.T) {
 	runHS(t, num, nil, []tcase{{json.Number("3"), "qualified", nil}, {3.0, "qualified", nil}})
 	runCW(t, num, nil, []tcase{{"qualified", json.Number("3"), nil}})
 
+	onlyRev := build(t, Step{Name: "map", ReverseValues: map[string]string{"gold": "Gold"}})
+	assert.False(t, onlyRev.Reversible)
+	runCW(t, onlyRev, nil, []tcase{{"gold", "Gold", nil}})
+	runHS(t, onlyRev, nil, []tcase{{"Gold", "gold", nil}})
+
 	_, err := NewRegistry().build(Step{Name: "map"})
-	assert.ErrorContains(t, err, "map needs values")
+	assert.ErrorContains(t, err, "map needs values or reverseValues")
 	_, err = NewRegistry().build(Step{Name: "trim", Values: map[string]string{"a": "b"}})
 	assert.ErrorContains(t, err, "only allowed on the map")
 }
