@@ -1,0 +1,66 @@
+package mapping_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hubwise/hubwise/mapping"
+)
+
+// FuzzProject feeds arbitrary JSON and arbitrary paths through compiled
+// paths, transforms, filters, projections and patches: nothing may panic.
+func FuzzProject(f *testing.F) {
+	for _, name := range []string{"company.json", "contact.json", "contact-minimal.json", "opportunity.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "connectwise", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, "communicationItems[communicationType=Email,defaultFlag=true]/value")
+	}
+	f.Add([]byte(`{"id":null,"customFields":[null,1,{"caption":"Industry"}],"communicationItems":"x"}`), "customFields[caption=Industry]/value")
+	f.Add([]byte(`{"expectedCloseDate":"9999-99-99","stage":{"id":1e400},"forecast":[]}`), "stage/id")
+	f.Add([]byte(`{"a":[[{"b":1}]]}`), "a[0]/b")
+	m, err := mapping.Compile(mapping.Default(), nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	lk := mapping.NewLookups()
+	lk.SetTable(mapping.TableOwners, map[string]string{"1": "2"})
+	lk.SetTable(mapping.TableDealStages, map[string]string{"1": "a", "2": "a"})
+	f.Fuzz(func(t *testing.T, data []byte, rawPath string) {
+		for _, useNumber := range []bool{false, true} {
+			dec := json.NewDecoder(bytes.NewReader(data))
+			if useNumber {
+				dec.UseNumber()
+			}
+			var rec map[string]any
+			if dec.Decode(&rec) != nil {
+				return
+			}
+			if p, err := mapping.ParsePath(rawPath); err == nil {
+				p.Get(rec)
+				_ = p.Set(rec, "x")
+				p.Get(rec)
+			}
+			props := map[string]string{}
+			for k, v := range rec {
+				if s, ok := v.(string); ok {
+					props[k] = s
+				}
+			}
+			for _, o := range m.Objects() {
+				v, _ := o.FromConnectWise(rec, lk)
+				_, _ = o.SelectConnectWise(rec, lk)
+				_, _ = o.SelectHubSpot(props, lk)
+				hv, _ := o.FromHubSpot(props, lk)
+				_, _ = o.CreateBody(hv, lk)
+				_, _ = o.Patch(hv, rec, lk, nil)
+				_, _ = o.Patch(v, rec, lk, nil)
+				_, _ = o.CreateBody(v, lk)
+			}
+		}
+	})
+}
