@@ -1,0 +1,152 @@
+package hubspottest
+
+import (
+	"net/http"
+)
+
+func (s *Server) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
+	in, ok := decodeBatch(w, r, maxBatchInputs)
+	if !ok {
+		return
+	}
+	started := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.storeFor(w, r.PathValue("objectType"))
+	if st == nil || duplicateIDs(w, in.Inputs) {
+		return
+	}
+	multi := multiStatus(in.Inputs)
+	c := claims{}
+	var steps []*step
+	var missing []string
+	for _, one := range in.Inputs {
+		// The spec allows idProperty on update; a non-unique one is refused
+		// (hubspot-api.md §4 Batch update).
+		rec, ok := s.lookup(w, st, one.ID, one.IDProperty, false)
+		if !ok {
+			return
+		}
+		if rec == nil {
+			missing = append(missing, one.ID)
+			continue
+		}
+		sp := &step{in: one, rec: rec}
+		s.check(st, c, sp, rec.id)
+		steps = append(steps, sp)
+	}
+	if !multi && s.failWhole(w, st, steps) {
+		return
+	}
+	var results []recordJSON
+	var errs []standardError
+	for _, sp := range steps {
+		if sp.fail != nil {
+			errs = append(errs, *sp.fail)
+			continue
+		}
+		s.updateRecord(st, sp.rec, sp.props, s.apiSource())
+		out := s.render(st, sp.rec, selection{all: true}, true)
+		out.ObjectWriteTraceID = sp.in.ObjectWriteTraceID
+		results = append(results, out)
+	}
+	errs = append(errs, notFoundErrors(st, missing)...)
+	s.finishBatch(w, started, http.StatusOK, results, errs)
+}
+
+// handleBatchUpsert creates missing records and updates existing ones, keyed on
+// a unique idProperty; each result says whether it is new (hubspot-api.md §4 Batch
+// upsert). With email as idProperty, partial upserts are not supported (doc†), so
+// any failing input fails the whole request even with objectWriteTraceIds.
+func (s *Server) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
+	in, ok := decodeBatch(w, r, maxBatchInputs)
+	if !ok {
+		return
+	}
+	started := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.storeFor(w, r.PathValue("objectType"))
+	if st == nil {
+		return
+	}
+	byEmail := false
+	for _, one := range in.Inputs {
+		if one.IDProperty == "" || !st.isUnique(one.IDProperty) {
+			nonUnique(w, st, one.IDProperty)
+			return
+		}
+		byEmail = byEmail || one.IDProperty == "email"
+	}
+	if duplicateIDs(w, in.Inputs) {
+		return
+	}
+	multi := multiStatus(in.Inputs) && !byEmail
+	c := claims{}
+	steps := make([]*step, len(in.Inputs))
+	for i, one := range in.Inputs {
+		sp := &step{in: one, rec: st.lookupUnique(one.IDProperty, one.ID)}
+		if sp.in.Properties == nil {
+			sp.in.Properties = map[string]*string{}
+		}
+		if sp.rec == nil { // a new record takes the id value in its idProperty
+			id := one.ID
+			props := make(map[string]*string, len(sp.in.Properties)+1)
+			for k, v := range sp.in.Properties {
+				props[k] = v
+			}
+			props[one.IDProperty] = &id
+			sp.in.Properties = props
+		}
+		self := -int64(i + 1)
+		if sp.rec != nil {
+			self = sp.rec.id
+		}
+		s.check(st, c, sp, self)
+		steps[i] = sp
+	}
+	if !multi && s.failWhole(w, st, steps) {
+		return
+	}
+	var results []recordJSON
+	var errs []standardError
+	src := s.apiSource()
+	for _, sp := range steps {
+		if sp.fail != nil {
+			errs = append(errs, *sp.fail)
+			continue
+		}
+		isNew := sp.rec == nil
+		rec := sp.rec
+		if isNew {
+			rec = s.createRecord(st, sp.props, src)
+		} else {
+			s.updateRecord(st, rec, sp.props, src)
+		}
+		out := s.render(st, rec, selection{all: true}, true)
+		out.New = &isNew
+		out.ObjectWriteTraceID = sp.in.ObjectWriteTraceID
+		results = append(results, out)
+	}
+	s.finishBatch(w, started, http.StatusOK, results, errs)
+}
+
+// handleBatchArchive archives records; it answers 204 whatever their state.
+func (s *Server) handleBatchArchive(w http.ResponseWriter, r *http.Request) {
+	in, ok := decodeBatch(w, r, maxBatchInputs)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.storeFor(w, r.PathValue("objectType"))
+	if st == nil {
+		return
+	}
+	for _, one := range in.Inputs {
+		if rec := st.active(one.ID); rec != nil {
+			s.archiveRecord(st, rec, s.apiSource())
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
