@@ -1,6 +1,7 @@
 package connectwise
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -307,7 +308,15 @@ func (c *Client) do(req *http.Request, v any) (*Response, error) {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 		return r, nil
 	}
-	dec := json.NewDecoder(resp.Body)
+	br := bufio.NewReader(resp.Body)
+	if first, _ := firstByte(br); first == '<' {
+		// A 200 with an HTML page: the web UI host or a proxy, not the API
+		// ("Unexpected token <", connectwise-rest#1).
+		body, _ := httpx.ReadBody(br, httpx.MaxErrorBody)
+		return r, &APIError{Method: req.Method, URL: c.redactURL(req.URL), StatusCode: resp.StatusCode, Header: resp.Header,
+			Message: c.redactString(summarizeText(strings.TrimSpace(string(body)))) + " (expected JSON: is this the API host?)"}
+	}
+	dec := json.NewDecoder(br)
 	if err := dec.Decode(v); err != nil {
 		if errors.Is(err, io.EOF) {
 			return r, nil
@@ -315,6 +324,19 @@ func (c *Client) do(req *http.Request, v any) (*Response, error) {
 		return r, fmt.Errorf("connectwise: decode %s %s: %w", req.Method, c.redactURL(req.URL), err)
 	}
 	return r, nil
+}
+
+// firstByte returns the first non-space byte without consuming it.
+func firstByte(br *bufio.Reader) (byte, error) {
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		if b != ' ' && b != '\n' && b != '\r' && b != '\t' {
+			return b, br.UnreadByte()
+		}
+	}
 }
 
 // call is newRequest followed by do.

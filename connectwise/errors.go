@@ -166,6 +166,9 @@ func (e *APIError) Unwrap() []error {
 	if e.HasCode("ObjectExists") && e.StatusCode != http.StatusConflict {
 		out = append(out, ErrConflict)
 	}
+	if e.StatusCode >= 200 && e.StatusCode < 300 {
+		out = append(out, ErrNotConnectWise)
+	}
 	if !e.JSON && strings.Contains(strings.ToLower(e.Message), "cannot route") {
 		out = append(out, ErrCannotRoute)
 	}

@@ -215,3 +215,15 @@ func TestContextCancelled(t *testing.T) {
 	_, _, err := env.client.Companies.Get(ctx, 1)
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+func TestHTMLWithStatus200(t *testing.T) {
+	env := setup(t)
+	env.handle(t, "GET company/companies/1", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("\n  <!DOCTYPE html><html><head><title>ConnectWise Manage Login</title></head></html>"))
+	})
+	_, _, err := env.client.Companies.Get(context.Background(), 1)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrNotConnectWise)
+	assert.Contains(t, err.Error(), "HTML page: ConnectWise Manage Login (expected JSON: is this the API host?)")
+}
