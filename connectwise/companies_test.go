@@ -36,6 +36,7 @@ func TestCompaniesCRUD(t *testing.T) {
 		writeJSON(w, 200, fixture(t, "company.json"))
 	})
 	env.handle(t, "DELETE company/companies/310", func(w http.ResponseWriter, r *http.Request) {
+		testMethod(t, r, http.MethodDelete)
 		w.WriteHeader(http.StatusNoContent)
 	})
 	env.handle(t, "GET company/companies/count", func(w http.ResponseWriter, r *http.Request) {

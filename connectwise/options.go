@@ -20,7 +20,7 @@ import (
 // conservative; raise it with [WithRateLimit] if your tenant allows more.
 const (
 	DefaultRateLimit rate.Limit = 5
-	DefaultRateBurst            = 10
+	DefaultRateBurst int        = 10
 )
 
 // Option configures a [Client]. Options validate their input and return an error

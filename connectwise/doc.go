@@ -1,0 +1,104 @@
+// Package connectwise is a typed client for the ConnectWise PSA (Manage) REST API
+// 3.0, built for syncing companies, contacts, opportunities, tickets and products
+// with other systems. It follows the API as real tenants serve it, quirks included;
+// the facts and their sources are collected in the project's connectwise-api.md.
+//
+// # Connecting
+//
+// [NewClient] takes the required [Credentials] and options. The site is what users
+// type; [NormalizeSite] turns it into the API host (scheme, "www.", trailing slash
+// stripped, cloud UI hosts such as na.myconnectwise.net mapped to their api- hosts,
+// anything else refused with a *[SiteError]). Every call carries Basic auth
+// "companyId+publicKey:privateKey", the clientId header and an Accept header pinning
+// the API version ([DefaultAPIVersion], [WithAPIVersion]).
+//
+//	cw, err := connectwise.NewClient(connectwise.Credentials{
+//		CompanyID:  "acme",
+//		Site:       "na.myconnectwise.net",
+//		PublicKey:  pub,
+//		PrivateKey: priv,
+//		ClientID:   clientID,
+//	})
+//
+// The codebase (the "v2025_1" in https://host/v2025_1/apis/3.0/...) is discovered on
+// the first call through the unauthenticated login/companyinfo endpoint, or pinned
+// with [WithCodebase]; when the host has no usable companyinfo the client falls back
+// to [DefaultCodebase]. An unknown company and the plain-text "Cannot route" answer are
+// errors ([ErrCompanyNotFound], [ErrCannotRoute]). [Client.Verify] checks a
+// connection end to end and says, in words a user can act on, what is wrong: not a
+// ConnectWise host, unknown company, wrong keys, refused clientId, or the security
+// role permissions the sync lacks.
+//
+// # Rate limits and retries
+//
+// Requests go through hubwise's shared transport: a request budget ([WithRateLimit],
+// default [DefaultRateLimit]; ConnectWise publishes no number) waited on by every
+// attempt, and [Policy]: 429 retried after Retry-After, 502/503/504 and timeouts
+// retried only when repeating cannot duplicate a write (never a POST).
+//
+// # Conditions
+//
+// Filters are built with [Eq], [Ne], [Lt], [Le], [Gt], [Ge], [Like], [Contains],
+// [In], [And], [Or] and [Not], and go into [ListOptions] as conditions,
+// childConditions or customFieldConditions. Strings are quoted with the quote kind
+// they do not contain (ConnectWise documents no escape rule, so values with both
+// kinds, or a backslash, are refused with a *[ConditionError] rather than sent with
+// an unknown meaning); date-times become bracketed UTC; numbers, booleans and null
+// follow the server's literal rules. [Raw] passes an expert's string through.
+// [EmailCondition] finds contacts by email through communicationItems.
+//
+//	opts := &connectwise.ListOptions{Conditions: connectwise.And(
+//		connectwise.Ge("lastUpdated", since),
+//		connectwise.In("status/name", "Active", "Prospect"),
+//	)}
+//
+// # Paging
+//
+// Every collection has List (one page) and ListIter (all pages, lazily, as an
+// iter.Seq2). ListIter asks for 1000 records a page ([MaxPageSize]), re-sends the
+// full query on every page and takes only the page number from the Link header, so
+// conditions are never lost. [ListOptions.ForwardOnly] switches to forward-only
+// paging by pageId, which is stable under inserts, where the endpoint supports it.
+// Count returns the number of matching records.
+//
+// # Writes
+//
+// Create (POST), Update (PUT), Patch (JSON Patch: [Replace], [Add], [Remove]) and
+// Delete. Prefer Patch: a PUT of a partly read record clears what it omits. Patches
+// made only of replace operations are retried like GETs; creates never are.
+//
+// # Custom fields
+//
+// Records carry every custom field of their screen in CustomFields ([CustomField]:
+// id, caption, type and a value of any JSON type, nil when unset). Write them with
+// [SetCustomFields], the /customFields replace operation the API accepts;
+// [CustomFields.Values] resolves captions to ids. Definitions are listed through
+// [Client.UserDefinedFields] ([UserDefinedField], whose keys differ from the
+// record's).
+//
+// # Contacts' communication items
+//
+// Emails, phones and faxes live in [Contact.CommunicationItems], one default per kind.
+// [Contact.DefaultEmail] reads the default email; [ContactsService.SetDefaultEmail]
+// sets one, resolving the tenant's own communication type ids.
+//
+// # Callbacks
+//
+// [CallbacksService] registers, lists and deletes callbacks ([CallbacksService.Ensure]
+// avoids the duplicate-registration error). [ParseCallback] decodes deliveries
+// (the Entity JSON string included). A [CallbackVerifier] checks the key URL
+// before fetching anything (https, the tenant's own host or an allow-list, the
+// callback key path, the tenant's company), then the x-content-signature HMAC;
+// [Client.CallbackHandler] wraps verification, decoding and MessageId dedupe in an
+// http.Handler.
+//
+// # Errors
+//
+// Every non-2xx answer is an *[APIError] (a *[RateLimitError] for 429) decoded from
+// {code, message, errors[]} or summarised from a text or HTML body; Error() is one
+// line with method, redacted URL, status and message. They unwrap to sentinels:
+// [ErrNotFound], [ErrUnknownEndpoint], [ErrConflict] (also for errors[].code
+// ObjectExists), [ErrUnauthorized], [ErrForbidden], [ErrRateLimited], [ErrValidation],
+// [ErrServer], [ErrCannotRoute], [ErrNotConnectWise]. Keys and the Authorization
+// value never appear in errors or logs.
+package connectwise
