@@ -93,7 +93,6 @@ func (o *Object) Patch(v Values, current map[string]any, lk *Lookups, fields []s
 		ops     []PatchOp
 		removes []removal
 		nested  = map[string]map[string]any{}
-		order   []string
 		adds    = map[string]int{} // selector -> index into ops
 		added   = map[string]int{} // array key -> elements appended
 		custom  []any
@@ -137,7 +136,6 @@ func (o *Object) Patch(v Values, current map[string]any, lk *Lookups, fields []s
 			if !ok {
 				obj = map[string]any{}
 				nested[top] = obj
-				order = append(order, top)
 				ops = append(ops, PatchOp{Op: "replace", Path: "/" + top})
 			}
 			if cwv != nil {

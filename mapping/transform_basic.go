@@ -128,7 +128,7 @@ func normalizePhone(s string) (string, error) {
 			b.WriteByte(c)
 		case c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' || c == '/':
 		case c == 'x' || c == 'X' || c == '#' || c == 'e' || c == 'E':
-			rest := strings.TrimLeft(strings.ToLower(t[i:]), "#xext. :")
+			rest := strings.TrimLeft(strings.ToLower(t[i:]), "#xet. :")
 			if rest == "" || !digits(rest) {
 				return "", invalid("bad phone extension")
 			}
