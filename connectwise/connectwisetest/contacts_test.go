@@ -1,0 +1,169 @@
+package connectwisetest
+
+import (
+	"encoding/json"
+	"net/url"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func fixture(t testing.TB, name string) any {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	require.NoError(t, err)
+	var v any
+	require.NoError(t, json.Unmarshal(b, &v))
+	return v
+}
+
+func items(rec map[string]any) []map[string]any {
+	var out []map[string]any
+	for _, it := range rec["communicationItems"].([]any) {
+		out = append(out, it.(map[string]any))
+	}
+	return out
+}
+
+func TestContactCreate(t *testing.T) {
+	s, c := setup(t)
+	_, err := s.Create(Companies, company("Acme", "Acme"))
+	require.NoError(t, err)
+
+	r := c.do("POST", "company/contacts", map[string]any{"lastName": "NoFirst"})
+	require.Equal(t, 400, r.status)
+	// Byte-for-byte the recorded error (error-400-invalidobject-missingrequiredfield.json).
+	assert.JSONEq(t, `{"code":"InvalidObject","message":"contact object is invalid","errors":[{"code":"MissingRequiredField","message":"The firstName field is required.","resource":"contact","field":"firstName"}]}`, string(r.body))
+
+	r = c.do("POST", "company/contacts", fixture(t, "contact-create-request.json"))
+	require.Equal(t, 201, r.status, string(r.body))
+	m := r.obj(t)
+	assert.Equal(t, "Acme", m["company"].(map[string]any)["identifier"])
+	its := items(m)
+	require.Len(t, its, 3)
+	for _, it := range its {
+		assert.Equal(t, true, it["defaultFlag"], "one default per communicationType")
+		assert.NotZero(t, num(it["id"]))
+	}
+	assert.Equal(t, "Email", its[0]["communicationType"])
+	assert.Equal(t, "@example.org", its[0]["domain"])
+	assert.NotContains(t, its[1], "domain", "only Email items carry domain")
+	assert.Equal(t, "Email - Business", its[0]["type"].(map[string]any)["name"])
+	assert.Equal(t, "+15550001000", m["defaultPhoneNbr"])
+	assert.Equal(t, "Phone - Work", m["defaultPhoneType"])
+	assert.Equal(t, 901.0, customValue(m, 15), "Number UDF coerced to a number")
+	assert.Equal(t, "false", customValue(m, 16), "List UDF default applied")
+	assert.Equal(t, "Decision Maker", m["types"].([]any)[0].(map[string]any)["name"])
+	assert.NotContains(t, m, "typeIds")
+
+	bad := map[string]any{"firstName": "X", "communicationItems": []any{map[string]any{"type": map[string]any{"id": 99}, "value": "x"}}}
+	r = c.do("POST", "company/contacts", bad)
+	require.Equal(t, 400, r.status)
+	e := r.obj(t)["errors"].([]any)[0].(map[string]any)
+	assert.Equal(t, "NotFound", e["code"])
+	assert.Equal(t, "communicationItems/0/type/id", e["field"])
+	assert.Equal(t, "communication type 99 not found", e["message"])
+
+	r = c.do("POST", "company/contacts", map[string]any{"firstName": "X", "company": map[string]any{"id": 19299}})
+	assert.JSONEq(t, `{"code":"InvalidObject","message":"contact object is invalid","errors":[{"code":"NotFound","message":"company 19299 not found","resource":"contact","field":"company/id"}]}`, string(r.body))
+}
+
+func TestContactPatchCommunicationItems(t *testing.T) {
+	s, c := setup(t)
+	_, err := s.Create(Companies, company("Acme", "Acme"))
+	require.NoError(t, err)
+	r := c.do("POST", "company/contacts", fixture(t, "contact-create-request.json"))
+	require.Equal(t, 201, r.status)
+	before := items(r.obj(t))
+
+	r = c.do("PATCH", "company/contacts/58000", fixture(t, "contact-patch-communicationitems.json"))
+	require.Equal(t, 200, r.status, string(r.body))
+	its := items(r.obj(t))
+	require.Len(t, its, 5)
+	assert.Equal(t, "+15550002000", its[1]["value"])
+	// add appends whatever index is given.
+	assert.Equal(t, "+15550002001", its[3]["value"])
+	assert.Equal(t, "maya@home.example", its[4]["value"])
+	// The new Fax default turned the old one off (contact-communicationitems-after.json).
+	assert.Equal(t, false, its[2]["defaultFlag"])
+	assert.Equal(t, true, its[3]["defaultFlag"])
+	assert.Equal(t, before[2]["id"], its[2]["id"], "existing items keep their ids")
+	assert.Greater(t, num(its[3]["id"]), num(its[2]["id"]))
+	assert.Equal(t, true, its[0]["defaultFlag"], "the Email default stays")
+	assert.Equal(t, false, its[4]["defaultFlag"])
+
+	r = c.do("PATCH", "company/contacts/58000", []any{map[string]any{"op": "remove", "path": "/communicationItems/4"}})
+	require.Equal(t, 200, r.status)
+	assert.Len(t, items(r.obj(t)), 4)
+	r = c.do("PATCH", "company/contacts/58000", []any{map[string]any{"op": "replace", "path": "/communicationItems/9/value", "value": "x"}})
+	assert.Equal(t, 400, r.status)
+
+	r = c.do("PATCH", "company/contacts/58000", []any{map[string]any{"op": "replace", "path": "/typeIds", "value": []any{2}}})
+	assert.Equal(t, 400, r.status, "typeIds only on create")
+}
+
+func TestContactCustomFieldsPatch(t *testing.T) {
+	s, c := setup(t)
+	ct, err := s.Create(Contacts, map[string]any{"firstName": "Ann"})
+	require.NoError(t, err)
+	path := "company/contacts/" + url.PathEscape(jsonNum(ct["id"]))
+	patch := func(v any) resp {
+		return c.do("PATCH", path, []any{map[string]any{"op": "replace", "path": "/customFields", "value": v}})
+	}
+	r := patch([]any{map[string]any{"id": 15, "value": 42}})
+	require.Equal(t, 200, r.status, string(r.body))
+	r = patch([]any{map[string]any{"id": 16, "value": "true"}})
+	m := r.obj(t)
+	assert.Equal(t, 42.0, customValue(m, 15), "an entry not sent keeps its value")
+	assert.Equal(t, "true", customValue(m, 16))
+	r = patch([]any{})
+	assert.Equal(t, 42.0, customValue(r.obj(t), 15), "an empty array clears nothing")
+	r = patch([]any{map[string]any{"id": 15, "value": nil}})
+	assert.Nil(t, customValue(r.obj(t), 15), "null clears one field")
+	r = patch([]any{map[string]any{"id": 15, "value": "not a number"}})
+	assert.Equal(t, 400, r.status)
+	r = patch([]any{map[string]any{"id": 999, "value": 1}})
+	assert.Equal(t, 400, r.status)
+	assert.Contains(t, string(r.body), "customField 999 not found")
+	r = c.do("PATCH", path, []any{map[string]any{"op": "replace", "path": "customFields/0/value", "value": "77"}})
+	require.Equal(t, 200, r.status)
+	assert.Equal(t, 77.0, customValue(r.obj(t), 15))
+}
+
+func jsonNum(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestContactSearch(t *testing.T) {
+	s, c := setup(t)
+	co, err := s.Create(Companies, company("Acme", "Acme"))
+	require.NoError(t, err)
+	mk := func(first, email string, udf any) {
+		_, err := s.Create(Contacts, map[string]any{"firstName": first, "company": map[string]any{"id": co["id"]},
+			"communicationItems": []any{map[string]any{"type": map[string]any{"id": 1}, "value": email, "defaultFlag": true},
+				map[string]any{"type": map[string]any{"id": 3}, "value": "555-" + first, "defaultFlag": true}},
+			"customFields": []any{map[string]any{"id": 15, "value": udf}}})
+		require.NoError(t, err)
+	}
+	mk("Ann", "ann@acme.com", 1)
+	mk("Bob", "bob@acme.com", nil)
+	mk("Cy", "ANN@ACME.COM", nil)
+	q := func(params string) []any {
+		r := c.do("GET", "company/contacts?"+params, nil)
+		require.Equal(t, 200, r.status, string(r.body))
+		return r.list(t)
+	}
+	assert.Len(t, q("childConditions="+url.QueryEscape(`communicationItems/value="ann@acme.com"`)), 2, "case-insensitive, emails not unique")
+	assert.Len(t, q("childConditions="+url.QueryEscape(`communicationItems/value="555-Bob" AND communicationItems/communicationType="Email"`)), 0)
+	assert.Len(t, q("childConditions="+url.QueryEscape(`communicationItems/value like "%@acme.com" AND communicationItems/communicationType='Email'`)+
+		"&conditions="+url.QueryEscape("firstName != 'Cy'")), 2)
+	assert.Len(t, q("customFieldConditions="+url.QueryEscape(`caption='hubspot_contact_id' AND value != null`)), 1)
+	assert.Len(t, q("conditions="+url.QueryEscape(`company/identifier = "acme" and lastUpdated >= [2020-01-01T00:00:00Z]`)), 3)
+	r := c.do("GET", "company/contacts/count?childConditions="+url.QueryEscape(`communicationItems/value="bob@acme.com"`), nil)
+	assert.JSONEq(t, `{"count":1}`, string(r.body))
+	r = c.do("GET", "company/contacts?customFieldConditions="+url.QueryEscape(`caption = `), nil)
+	assert.Equal(t, 400, r.status)
+}
