@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -109,3 +110,5 @@ func num(v any) int {
 	n, _ := intOf(v)
 	return n
 }
+
+func urlq(s string) string { return url.QueryEscape(s) }
