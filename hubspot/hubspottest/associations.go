@@ -115,9 +115,13 @@ type assocCreateInput struct {
 	Types []assocSpec `json:"types"`
 }
 
-func (s *Server) handleAssocCreate(w http.ResponseWriter, r *http.Request) { s.assocCreate(w, r, false) }
+func (s *Server) handleAssocCreate(w http.ResponseWriter, r *http.Request) {
+	s.assocCreate(w, r, false)
+}
 
-func (s *Server) handleAssocDefault(w http.ResponseWriter, r *http.Request) { s.assocCreate(w, r, true) }
+func (s *Server) handleAssocDefault(w http.ResponseWriter, r *http.Request) {
+	s.assocCreate(w, r, true)
+}
 
 func (s *Server) assocCreate(w http.ResponseWriter, r *http.Request, defaults bool) {
 	var in struct {

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -74,3 +76,31 @@ func props(m map[string]any) map[string]any {
 var objectPrefixes = []string{"/crm/v3/objects", "/crm/objects/2026-09", "/crm/objects/2026-03"}
 
 func sp(s string) *string { return &s }
+
+// clock is a manual clock for Options.Now.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// mustCreate seeds a record and returns its id.
+func mustCreate(t testing.TB, s *Server, typ string, p map[string]string) string {
+	t.Helper()
+	id, err := s.CreateRecord(typ, p)
+	require.NoError(t, err)
+	return id
+}

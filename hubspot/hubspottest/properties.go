@@ -10,21 +10,21 @@ import (
 
 // propertyInput is PropertyCreate / PropertyUpdate (hubspot-api.md §6).
 type propertyInput struct {
-	Name                 string          `json:"name"`
-	Label                string          `json:"label"`
-	Type                 string          `json:"type"`
-	FieldType            string          `json:"fieldType"`
-	GroupName            string          `json:"groupName"`
-	Description          *string         `json:"description"`
-	Options              *[]optionInput  `json:"options"`
-	DisplayOrder         *int            `json:"displayOrder"`
-	HasUniqueValue       *bool           `json:"hasUniqueValue"`
-	Hidden               *bool           `json:"hidden"`
-	FormField            *bool           `json:"formField"`
-	ExternalOptions      *bool           `json:"externalOptions"`
-	ReferencedObjectType string          `json:"referencedObjectType"`
-	DataSensitivity      string          `json:"dataSensitivity"`
-	CalculationFormula   string          `json:"calculationFormula"`
+	Name                 string         `json:"name"`
+	Label                string         `json:"label"`
+	Type                 string         `json:"type"`
+	FieldType            string         `json:"fieldType"`
+	GroupName            string         `json:"groupName"`
+	Description          *string        `json:"description"`
+	Options              *[]optionInput `json:"options"`
+	DisplayOrder         *int           `json:"displayOrder"`
+	HasUniqueValue       *bool          `json:"hasUniqueValue"`
+	Hidden               *bool          `json:"hidden"`
+	FormField            *bool          `json:"formField"`
+	ExternalOptions      *bool          `json:"externalOptions"`
+	ReferencedObjectType string         `json:"referencedObjectType"`
+	DataSensitivity      string         `json:"dataSensitivity"`
+	CalculationFormula   string         `json:"calculationFormula"`
 }
 
 type optionInput struct {

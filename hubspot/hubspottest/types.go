@@ -111,7 +111,7 @@ func customType(c CustomObjectType) *objectType {
 	return &objectType{
 		id: c.ID, name: c.Name, singular: c.Singular, label: label,
 		upper: strings.ToUpper(c.Singular), created: "hs_createdate", lastMod: "hs_lastmodifieddate",
-		group: c.Singular + "_information",
+		group:    c.Singular + "_information",
 		defaults: []string{"hs_createdate", "hs_lastmodifieddate", "hs_object_id"},
 	}
 }
