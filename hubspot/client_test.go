@@ -161,3 +161,10 @@ func TestDefaultUserAgentNamesHubwise(t *testing.T) {
 	_, _, err := c.Owners.List(context.Background(), nil)
 	require.NoError(t, err)
 }
+
+func newTestServer(t *testing.T, h http.Handler) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
