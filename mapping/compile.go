@@ -358,10 +358,16 @@ type FieldInfo struct {
 	Direction   Direction // effective direction (object direction applied)
 	Conflict    Conflict  // conflict preference ("" = engine default)
 	Kind        Kind      // HubSpot value kind produced by the transforms
+	// Projected is false when the field cannot be projected from
+	// ConnectWise (a transform of its chain only runs toward ConnectWise,
+	// such as join): FromConnectWise leaves it out, so the engine decides
+	// its writes from the HubSpot side alone, and Patch compares the raw
+	// ConnectWise value instead.
+	Projected bool
 }
 
 func (f *field) info() FieldInfo {
-	return FieldInfo{HubSpot: f.prop, ConnectWise: f.path.raw, Direction: f.dir, Conflict: f.conflict, Kind: f.kind}
+	return FieldInfo{HubSpot: f.prop, ConnectWise: f.path.raw, Direction: f.dir, Conflict: f.conflict, Kind: f.kind, Projected: f.fwdOK}
 }
 
 func (f *field) String() string { return fmt.Sprintf("%s<-%s", f.prop, f.path.raw) }

@@ -92,9 +92,9 @@ func (o *Object) Patch(v Values, current map[string]any, lk *Lookups, fields []s
 		errs    RecordErrors
 		ops     []PatchOp
 		removes []removal
-		nested  = map[string]map[string]any{}
-		adds    = map[string]int{} // selector -> index into ops
-		added   = map[string]int{} // array key -> elements appended
+		nested  map[string]map[string]any
+		adds    map[string]int // selector -> index into ops
+		added   map[string]int // array key -> elements appended
 		custom  []any
 		hasCust bool
 	)
@@ -135,6 +135,9 @@ func (o *Object) Patch(v Values, current map[string]any, lk *Lookups, fields []s
 			obj, ok := nested[top]
 			if !ok {
 				obj = map[string]any{}
+				if nested == nil {
+					nested = map[string]map[string]any{}
+				}
 				nested[top] = obj
 				ops = append(ops, PatchOp{Op: "replace", Path: "/" + top})
 			}
@@ -157,6 +160,9 @@ func (o *Object) Patch(v Values, current map[string]any, lk *Lookups, fields []s
 				sel := Path{segs: f.path.segs[:1]}.canonical()
 				k, ok := adds[sel]
 				if !ok {
+					if adds == nil {
+						adds, added = map[string]int{}, map[string]int{}
+					}
 					el := seg.newElement()
 					ops = append(ops, PatchOp{Op: "add", Path: "/" + seg.key + "/" + strconv.Itoa(len(arr)+added[seg.key]), Value: el})
 					added[seg.key]++

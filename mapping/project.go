@@ -47,6 +47,15 @@ func (o *Object) Fields() []FieldInfo {
 	return out
 }
 
+// Field describes the active field mapped to a HubSpot property.
+func (o *Object) Field(hubspot string) (FieldInfo, bool) {
+	f, ok := o.byProp[hubspot]
+	if !ok || f.dir == Off {
+		return FieldInfo{}, false
+	}
+	return f.info(), true
+}
+
 // Properties returns the HubSpot property names of the active fields: the
 // list to request when reading HubSpot records.
 func (o *Object) Properties() []string {

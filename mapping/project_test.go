@@ -145,7 +145,7 @@ func TestPatch(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, ops)
 
-	v := maps(same)
+	v := cloneValues(same)
 	v["firstname"] = "Emma-Lou"
 	v["email"] = "emma@new.com"
 	v["industry"] = "Finance"
@@ -170,7 +170,7 @@ func TestPatch(t *testing.T) {
 	assert.JSONEq(t, `[{"op":"replace","path":"/firstName","value":"Emma-Lou"},{"op":"replace","path":"/customFields","value":[]}]`, string(b))
 
 	// Clearing the email removes the element; clearing the status nulls the reference.
-	v = maps(same)
+	v = cloneValues(same)
 	delete(v, "email")
 	delete(v, "status")
 	ops, err = o.Patch(v, cur, nil, nil)
@@ -263,7 +263,7 @@ func TestPatchOpJSON(t *testing.T) {
 	assert.JSONEq(t, `[{"op":"remove","path":"/a/1"},{"op":"replace","path":"/b","value":null}]`, string(b))
 }
 
-func maps(v Values) Values {
+func cloneValues(v Values) Values {
 	out := make(Values, len(v))
 	for k, s := range v {
 		out[k] = s

@@ -27,6 +27,7 @@ func builtins() map[string]Factory {
 		"const":    newConst,
 		"default":  newDefault,
 		"domain":   newDomain,
+		"list":     newList,
 	}
 }
 

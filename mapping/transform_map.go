@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -361,4 +362,83 @@ func newDefault(st Step) (*Transform, error) {
 		},
 		Reversible: true,
 	}, nil
+}
+
+// newList maps a ConnectWise array (of scalars, or of objects whose "key"
+// field is taken, such as types[].name) to a HubSpot multi-select value:
+// the distinct values sorted and joined with ";" (hubspot-api.md §8,
+// "Multi-select values are joined with ;"). Toward ConnectWise it yields an
+// array of strings, or of {key: value} objects when key is set. HubSpot
+// values are normalised the same way, so order and duplicates never count
+// as changes.
+func newList(st Step) (*Transform, error) {
+	a := argsOf(st)
+	key := a.get("key", "")
+	if err := a.done(false); err != nil {
+		return nil, err
+	}
+	norm := func(s string) (string, error) {
+		return joinSorted(strings.Split(s, ";")), nil
+	}
+	return &Transform{
+		ToHubSpot: func(v any, _ *Env) (any, error) {
+			if v == nil {
+				return nil, nil
+			}
+			if s, ok := v.(string); ok {
+				return joinSorted(strings.Split(s, ";")), nil
+			}
+			arr, ok := v.([]any)
+			if !ok {
+				return nil, invalid("%T is not a list", v)
+			}
+			parts := make([]string, 0, len(arr))
+			for _, el := range arr {
+				if key != "" {
+					m, _ := el.(map[string]any)
+					el = m[key]
+				}
+				if s, ok := scalarString(el); ok {
+					parts = append(parts, s)
+				}
+			}
+			return joinSorted(parts), nil
+		},
+		ToConnectWise: func(v any, _ *Env) (any, error) {
+			s, ok := v.(string)
+			if !ok {
+				return v, nil
+			}
+			var out []any
+			for _, p := range strings.Split(joinSorted(strings.Split(s, ";")), ";") {
+				if p == "" {
+					continue
+				}
+				if key != "" {
+					out = append(out, map[string]any{key: p})
+				} else {
+					out = append(out, p)
+				}
+			}
+			if out == nil {
+				return nil, nil
+			}
+			return out, nil
+		},
+		Reversible: true,
+		Kind:       KindString,
+		Normalize:  norm,
+	}, nil
+}
+
+// joinSorted trims, drops empty and duplicate parts, sorts and joins with ";".
+func joinSorted(parts []string) string {
+	clean := make([]string, 0, len(parts))
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			clean = append(clean, p)
+		}
+	}
+	slices.Sort(clean)
+	return strings.Join(slices.Compact(clean), ";")
 }

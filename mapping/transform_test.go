@@ -259,3 +259,19 @@ func TestRegistry(t *testing.T) {
 	assert.Equal(t, "SKU-1", v)
 	assert.True(t, errors.Is(invalid("x"), ErrInvalidValue))
 }
+
+func TestList(t *testing.T) {
+	tr := build(t, S("list", "key", "name"))
+	types := []any{map[string]any{"id": 1, "name": "Prospect"}, map[string]any{"id": 2, "name": "Client"}, "junk", map[string]any{"name": "Client"}}
+	runHS(t, tr, nil, []tcase{{types, "Client;Prospect", nil}, {nil, nil, nil}, {[]any{}, "", nil}, {"b; a;b", "a;b", nil}, {3.0, nil, ErrInvalidValue}})
+	runCW(t, tr, nil, []tcase{
+		{"Prospect;Client", []any{map[string]any{"name": "Client"}, map[string]any{"name": "Prospect"}}, nil},
+		{";", nil, nil}, {nil, nil, nil},
+	})
+	plain := build(t, S("list"))
+	runHS(t, plain, nil, []tcase{{[]any{json.Number("4"), 1.0}, "1;4", nil}})
+	runCW(t, plain, nil, []tcase{{"x;y", []any{"x", "y"}, nil}})
+	n, err := plain.Normalize("b;a;;a")
+	require.NoError(t, err)
+	assert.Equal(t, "a;b", n)
+}

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 )
@@ -127,6 +128,7 @@ func checkField(om *ObjectMapping, fm *FieldMapping, f *field, loc string, group
 			is.errorf(CodePropertyType, obj, prop, dloc, "hasUniqueValue needs a string or number property")
 		}
 		checkOptions(obj, prop, dloc, def, is)
+		checkMapOptions(obj, prop, loc, fm, is)
 		group := def.GroupName
 		if group == "" {
 			group = GroupConnectWise
@@ -165,6 +167,34 @@ func checkOptions(obj, prop, loc string, def *PropertyDef, is *issues) {
 			is.errorf(CodePropertyOptions, obj, prop, oloc, "duplicate option value %q", o.Value)
 		}
 		seen[o.Value] = true
+	}
+}
+
+// checkMapOptions checks that a value map ending the chain of an
+// enumeration property only produces defined option values: HubSpot
+// refuses any other value (hubspot-api.md §6, "Enumeration values must
+// match defined options exactly").
+func checkMapOptions(obj, prop, loc string, fm *FieldMapping, is *issues) {
+	def := fm.Property
+	if def.Type != "enumeration" || len(def.Options) == 0 || len(fm.Transform) == 0 {
+		return
+	}
+	last := fm.Transform[len(fm.Transform)-1]
+	if last.Name != "map" {
+		return
+	}
+	valid := map[string]bool{}
+	for _, o := range def.Options {
+		valid[o.Value] = true
+	}
+	outs := slices.Sorted(maps.Values(last.Values))
+	if d, ok := last.Args["default"]; ok {
+		outs = append(outs, d)
+	}
+	for _, v := range outs {
+		if !valid[v] {
+			is.errorf(CodeTypeMismatch, obj, prop, loc+".transform["+strconv.Itoa(len(fm.Transform)-1)+"]", "value map produces %q, which is not an option of the enumeration", v)
+		}
 	}
 }
 

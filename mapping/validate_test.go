@@ -218,3 +218,25 @@ func TestCompiledPlanAndLookups(t *testing.T) {
 	_, ok := nilLk.customFieldID("o", "c")
 	assert.False(t, ok)
 }
+
+func TestEnumerationMapOptions(t *testing.T) {
+	def := &PropertyDef{Label: "Tier", Type: "enumeration", FieldType: "select", Options: []PropertyOption{{Label: "Gold", Value: "gold"}}}
+	s := oneObject(FieldMapping{HubSpot: "tier", ConnectWise: "tier", Direction: ToHubSpot, Property: def,
+		Transform: []Step{S("trim"), {Name: "map", Values: map[string]string{"Gold": "gold", "Silver": "silver"}, Args: map[string]string{"default": "bronze"}}}})
+	var ve *ValidationError
+	require.ErrorAs(t, Validate(s, nil), &ve)
+	require.Len(t, ve.Issues, 2)
+	assert.Equal(t, "objects[0].fields[0].transform[1]", ve.Issues[0].Location)
+	assert.Contains(t, ve.Issues[0].Message, `"silver"`)
+	assert.Contains(t, ve.Issues[1].Message, `"bronze"`)
+}
+
+func TestObjectField(t *testing.T) {
+	m, err := Compile(Default(), nil)
+	require.NoError(t, err)
+	f, ok := m.Object(ObjectDeals).Field("closedate")
+	require.True(t, ok)
+	assert.Equal(t, FieldInfo{HubSpot: "closedate", ConnectWise: "expectedCloseDate", Direction: Both, Kind: KindDatetime, Projected: true}, f)
+	_, ok = m.Object(ObjectDeals).Field("nope")
+	assert.False(t, ok)
+}
