@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -305,7 +304,7 @@ func (s *Server) enqueueDelivery(cb Record, typ, action string, id int, rec Reco
 		e := cloneRecord(rec)
 		delete(e, "communicationItems")
 		delete(e, "customFields")
-		b, _ := json.Marshal(e)
+		b, _ := marshal(e)
 		entity = string(b)
 	}
 	u, _ := url.Parse(s.URL())
@@ -314,7 +313,7 @@ func (s *Server) enqueueDelivery(cb Record, typ, action string, id int, rec Reco
 		"Entity": entity, "FromUrl": u.Host, "ID": id, "MemberId": member, "MessageId": newGUID(),
 		"Metadata": map[string]any{"key_url": s.KeyURL()}, "PartnerId": "", "ProductInstanceId": "", "Type": typ,
 	}
-	body, _ := json.Marshal(env)
+	body, _ := marshal(env)
 	sig := s.Sign(body)
 	target := str(cb["url"]) + strconv.Itoa(id)
 	client := s.opts.CallbackClient

@@ -193,3 +193,17 @@ func TestCallbackSelfSuppressed(t *testing.T) {
 	require.Len(t, rc.all(), 1)
 	assert.Equal(t, 500, s.Deliveries()[0].Status, "receiver failures are recorded")
 }
+
+func TestCallbackBodyNotHTMLEscaped(t *testing.T) {
+	s, c := setup(t)
+	rc := newReceiver(t)
+	require.Equal(t, 201, c.do("POST", "system/callbacks", map[string]any{"url": rc.srv.URL + "/?id=", "type": "company", "level": "owner"}).status)
+	_, err := s.Create(Companies, company("A&B", "A & B <Ltd>"))
+	require.NoError(t, err)
+	s.WaitCallbacks()
+	body := string(rc.all()[0].body)
+	assert.Contains(t, body, "companyName=hubwise&id=", "key_url keeps a literal &")
+	assert.Contains(t, body, `A & B <Ltd>`)
+	r := c.do("GET", "company/companies/250", nil)
+	assert.Contains(t, string(r.body), `"name":"A & B <Ltd>"`)
+}

@@ -1,6 +1,7 @@
 package connectwisetest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -126,9 +127,22 @@ func invalidField(field, msg string) FieldError {
 	return FieldError{Code: "InvalidField", Message: msg, Field: field}
 }
 
+// marshal encodes v without HTML escaping: the API (Json.NET) sends "&" and
+// "<" as they are, e.g. "companyName=Cobalt&id=..." in key URLs (payload
+// callback-payload-contact-updated.json).
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
 // writeJSON sends v with the API's JSON content type.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	b, err := marshal(v)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
