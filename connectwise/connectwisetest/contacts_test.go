@@ -167,3 +167,30 @@ func TestContactSearch(t *testing.T) {
 	r = c.do("GET", "company/contacts?customFieldConditions="+url.QueryEscape(`caption = `), nil)
 	assert.Equal(t, 400, r.status)
 }
+
+func TestContactCommunications(t *testing.T) {
+	s, c := setup(t)
+	_, err := s.Create(Contacts, map[string]any{"firstName": "Ann", "communicationItems": []any{
+		map[string]any{"type": map[string]any{"id": 1}, "value": "a@x.com", "defaultFlag": true}}})
+	require.NoError(t, err)
+	base := "company/contacts/58000/communications"
+	assert.Len(t, c.do("GET", base, nil).list(t), 1)
+	r := c.do("POST", base, map[string]any{"type": map[string]any{"id": 2}, "value": "b@x.com", "defaultFlag": true})
+	require.Equal(t, 201, r.status, string(r.body))
+	item := r.obj(t)
+	assert.Equal(t, "b@x.com", item["value"])
+	assert.Equal(t, "Email", item["communicationType"])
+	list := c.do("GET", base, nil).list(t)
+	require.Len(t, list, 2)
+	assert.Equal(t, false, list[0].(map[string]any)["defaultFlag"], "the new default email replaced the old one")
+	assert.JSONEq(t, `{"count":2}`, string(c.do("GET", base+"/count", nil).body))
+	iid := jsonNum(item["id"])
+	r = c.do("PUT", base+"/"+iid, map[string]any{"type": map[string]any{"id": 2}, "value": "c@x.com", "defaultFlag": true})
+	require.Equal(t, 200, r.status, string(r.body))
+	assert.Equal(t, "c@x.com", c.do("GET", base+"/"+iid, nil).obj(t)["value"])
+	assert.Equal(t, 204, c.do("DELETE", base+"/"+iid, nil).status)
+	assert.Equal(t, 404, c.do("GET", base+"/"+iid, nil).status)
+	assert.Equal(t, 404, c.do("GET", "company/contacts/1/communications", nil).status)
+	assert.Equal(t, 404, c.do("GET", "company/contacts/58000/notes", nil).status)
+	assert.Equal(t, 200, c.do("GET", "company/contacts/types/1", nil).status)
+}

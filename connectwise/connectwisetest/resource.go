@@ -120,11 +120,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET "+apiPrefix+"system/info", s.api("system/info", s.systemInfo))
 	s.opportunityRoutes()
 	s.companySubRoutes()
+	s.contactSubRoutes()
 	s.boardRoutes()
 }
 
 func hasSubRoutes(path string) bool {
-	return path == "company/companies" || path == "sales/opportunities" || path == "service/boards"
+	return path == "company/companies" || path == "company/contacts" || path == "sales/opportunities" || path == "service/boards"
 }
 
 func (s *Server) registerResource(d *resourceDef) {
