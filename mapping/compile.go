@@ -19,9 +19,13 @@ type Options struct {
 	Schema *Schema
 }
 
-// DefaultPropertyName is the default HubSpot property-name rule (unverified,
-// see Options.PropertyName).
-var DefaultPropertyName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+// DefaultPropertyNamePattern is the default HubSpot property and group name
+// rule. It is unverified: HubSpot documents no rule and this is the pattern a
+// third-party mock server enforces (hubspot-api.md §6); override it with
+// Options.PropertyName.
+const DefaultPropertyNamePattern = `^[a-z][a-z0-9_]*$`
+
+var defaultPropertyName = regexp.MustCompile(DefaultPropertyNamePattern)
 
 func (o *Options) registry() *Registry {
 	if o != nil && o.Registry != nil {
@@ -34,7 +38,7 @@ func (o *Options) nameRule() *regexp.Regexp {
 	if o != nil && o.PropertyName != nil {
 		return o.PropertyName
 	}
-	return DefaultPropertyName
+	return defaultPropertyName
 }
 
 func (o *Options) schema() *Schema {
@@ -130,7 +134,7 @@ func compileSpec(s *Spec, opts *Options) (*Mapping, *issues) {
 			m.byName[om.Name] = o
 		}
 	}
-	checkSpec(s, is)
+	checkSpec(s, opts, is)
 	m.plan = planProperties(s, opts.schema())
 	return m, is
 }

@@ -109,3 +109,33 @@ func TestDefaultFilterSkipsDeletedCompanies(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, ok)
 }
+
+// A compiled Mapping and a Lookups are shared by concurrent projections
+// (run under -race).
+func TestConcurrentProjections(t *testing.T) {
+	m := compileDefault(t)
+	lk := defaultLookups()
+	obj := m.Object(mapping.ObjectDeals)
+	rec := mappingtest.ConnectWise(t, fixture(t, "connectwise", "opportunity.json"))
+	props := mappingtest.HubSpot(t, fixture(t, "hubspot", "deal.json"))
+	want, err := obj.FromConnectWise(rec, lk)
+	require.NoError(t, err)
+	done := make(chan struct{})
+	for range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 200 {
+				v, err := obj.FromConnectWise(rec, lk)
+				assert.NoError(t, err)
+				assert.Equal(t, want, v)
+				hv, err := obj.FromHubSpot(props, lk)
+				assert.NoError(t, err)
+				_, err = obj.Patch(hv, rec, lk, nil)
+				assert.NoError(t, err)
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}

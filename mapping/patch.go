@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // PatchOp is one ConnectWise PATCH operation. ConnectWise takes a bare JSON
@@ -75,6 +76,10 @@ func (o *Object) customID(f *field, current map[string]any, lk *Lookups) (any, b
 // (S11), then the custom-field operation. Unless BareCustomFieldsPatch is
 // set, a non-empty patch of a record that has custom fields always carries
 // the "/customFields" operation, empty if need be (S11 write.go).
+//
+// Fields that fail to convert are reported as RecordErrors next to the
+// operations of the fields that did convert; the caller decides whether to
+// apply a partial patch. Keys are escaped as JSON Pointer tokens (RFC 6901).
 func (o *Object) Patch(v Values, current map[string]any, lk *Lookups, fields []string) ([]PatchOp, error) {
 	env := Env{Lookups: lk, ConnectWise: current, HubSpot: v}
 	var only map[string]bool
@@ -127,11 +132,11 @@ func (o *Object) Patch(v Values, current map[string]any, lk *Lookups, fields []s
 		}
 		switch f.shape {
 		case shapeTop:
-			ops = append(ops, PatchOp{Op: "replace", Path: "/" + f.path.segs[0].key, Value: cwv})
+			ops = append(ops, PatchOp{Op: "replace", Path: "/" + ptr(f.path.segs[0].key), Value: cwv})
 		case shapeTopArray:
-			ops = append(ops, PatchOp{Op: "replace", Path: "/" + f.path.segs[0].key + "/" + strconv.Itoa(f.path.segs[0].index), Value: cwv})
+			ops = append(ops, PatchOp{Op: "replace", Path: "/" + ptr(f.path.segs[0].key) + "/" + strconv.Itoa(f.path.segs[0].index), Value: cwv})
 		case shapeNested:
-			top := f.path.segs[0].key
+			top := ptr(f.path.segs[0].key)
 			obj, ok := nested[top]
 			if !ok {
 				obj = map[string]any{}
@@ -155,7 +160,7 @@ func (o *Object) Patch(v Values, current map[string]any, lk *Lookups, fields []s
 					removes = append(removes, r)
 				}
 			case i >= 0:
-				ops = append(ops, PatchOp{Op: "replace", Path: "/" + seg.key + "/" + strconv.Itoa(i) + "/" + f.rest.canonical(), Value: cwv})
+				ops = append(ops, PatchOp{Op: "replace", Path: "/" + ptr(seg.key) + "/" + strconv.Itoa(i) + f.rest.pointer(), Value: cwv})
 			case cwv != nil:
 				sel := Path{segs: f.path.segs[:1]}.canonical()
 				k, ok := adds[sel]
@@ -164,7 +169,7 @@ func (o *Object) Patch(v Values, current map[string]any, lk *Lookups, fields []s
 						adds, added = map[string]int{}, map[string]int{}
 					}
 					el := seg.newElement()
-					ops = append(ops, PatchOp{Op: "add", Path: "/" + seg.key + "/" + strconv.Itoa(len(arr)+added[seg.key]), Value: el})
+					ops = append(ops, PatchOp{Op: "add", Path: "/" + ptr(seg.key) + "/" + strconv.Itoa(len(arr)+added[seg.key]), Value: el})
 					added[seg.key]++
 					k = len(ops) - 1
 					adds[sel] = k
@@ -192,7 +197,7 @@ func (o *Object) Patch(v Values, current map[string]any, lk *Lookups, fields []s
 	}
 	sort.SliceStable(removes, func(a, b int) bool { return removes[a].idx > removes[b].idx })
 	for _, r := range removes {
-		ops = append(ops, PatchOp{Op: "remove", Path: "/" + r.key + "/" + strconv.Itoa(r.idx)})
+		ops = append(ops, PatchOp{Op: "remove", Path: "/" + ptr(r.key) + "/" + strconv.Itoa(r.idx)})
 	}
 	if !hasCust && len(ops) > 0 && !o.bareCF {
 		if arr, ok := current["customFields"].([]any); ok && len(arr) > 0 {
@@ -203,6 +208,22 @@ func (o *Object) Patch(v Values, current map[string]any, lk *Lookups, fields []s
 		ops = append(ops, PatchOp{Op: "replace", Path: "/customFields", Value: custom})
 	}
 	return ops, errs.orNil()
+}
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// ptr escapes a key as a JSON Pointer token.
+func ptr(key string) string { return pointerEscaper.Replace(key) }
+
+// pointer renders a path without selectors as JSON Pointer tokens, each
+// preceded by "/".
+func (p Path) pointer() string {
+	var b strings.Builder
+	for _, s := range p.segs {
+		b.WriteByte('/')
+		b.WriteString(ptr(s.key))
+	}
+	return b.String()
 }
 
 type removal struct {

@@ -270,3 +270,13 @@ func cloneValues(v Values) Values {
 	}
 	return out
 }
+
+func TestPatchEscapesPointerTokens(t *testing.T) {
+	o := compileOne(t, oneObject(
+		FieldMapping{HubSpot: "a", ConnectWise: "odd~key"},
+		FieldMapping{HubSpot: "b", ConnectWise: "items[kind=x]/sub~field"},
+	))
+	ops, err := o.Patch(Values{"a": "1", "b": "2"}, map[string]any{"items": []any{map[string]any{"kind": "x"}}}, nil, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []PatchOp{{Op: "replace", Path: "/odd~0key", Value: "1"}, {Op: "replace", Path: "/items/0/sub~0field", Value: "2"}}, ops)
+}

@@ -258,15 +258,15 @@ func knownGroups(s *Spec, hubspotObject string, sc *Schema) []string {
 }
 
 // checkSpec runs the checks that span objects: groups and unique counts.
-func checkSpec(s *Spec, is *issues) {
+func checkSpec(s *Spec, opts *Options, is *issues) {
 	seen := map[string]bool{}
 	for i, g := range s.Groups {
 		loc := "groups[" + strconv.Itoa(i) + "]"
 		if g.Object == "" || g.Name == "" || g.Label == "" {
 			is.errorf(CodeSpec, "", "", loc, "property group needs object, name and label")
 		}
-		if !DefaultPropertyName.MatchString(g.Name) {
-			is.errorf(CodePropertyName, "", "", loc, "group name %q does not match %s", g.Name, DefaultPropertyName)
+		if !opts.nameRule().MatchString(g.Name) {
+			is.errorf(CodePropertyName, "", "", loc, "group name %q does not match %s", g.Name, opts.nameRule())
 		}
 		key := g.Object + "/" + g.Name
 		if seen[key] {
