@@ -140,3 +140,14 @@ func (s *Server) handleOwnerGet(w http.ResponseWriter, r *http.Request) {
 	}
 	objectNotFound(w, id)
 }
+
+// Owners returns the seeded and added owners, archived ones included.
+func (s *Server) Owners() []Owner {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Owner, len(s.owners))
+	for i, o := range s.owners {
+		out[i] = *o
+	}
+	return out
+}
