@@ -147,7 +147,10 @@ func TestRetryOnlyWhenWriteCannotDuplicate(t *testing.T) {
 	}{
 		{"GET 503 retried", "GET", func(c *Client) error { _, _, err := c.Companies.Get(context.Background(), 1); return err }, 503, "", 3},
 		{"GET 502 retried", "GET", func(c *Client) error { _, _, err := c.Companies.Get(context.Background(), 1); return err }, 502, "", 3},
-		{"PUT 504 retried", "PUT", func(c *Client) error { _, _, err := c.Companies.Update(context.Background(), 1, &Company{}); return err }, 504, "", 3},
+		{"PUT 504 retried", "PUT", func(c *Client) error {
+			_, _, err := c.Companies.Update(context.Background(), 1, &Company{})
+			return err
+		}, 504, "", 3},
 		{"DELETE 503 retried", "DELETE", func(c *Client) error { _, err := c.Companies.Delete(context.Background(), 1); return err }, 503, "", 3},
 		{"PATCH replace 503 retried", "PATCH", func(c *Client) error {
 			_, _, err := c.Companies.Patch(context.Background(), 1, Replace("name", "x"))
