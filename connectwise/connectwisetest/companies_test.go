@@ -211,4 +211,3 @@ func customValue(rec map[string]any, id int) any {
 	}
 	return "missing"
 }
-
