@@ -90,13 +90,3 @@ func (p paths) associations(from, to string, rest ...string) string {
 	}
 	return s
 }
-
-// recordAssociations returns the record-level association path:
-// /crm/objects/{ver}/{f}/{id}/associations/… or /crm/v4/objects/{f}/{id}/associations/….
-func (p paths) recordAssociations(from, fromID string, rest ...string) string {
-	s := p.crm("objects", "v4") + "/" + seg(from) + "/" + seg(fromID) + "/associations"
-	for _, r := range rest {
-		s += "/" + r
-	}
-	return s
-}
