@@ -3,6 +3,7 @@ package mapping
 import (
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // Options tune Check, Validate and Compile. A nil *Options means defaults.
@@ -113,6 +114,7 @@ type field struct {
 	cfID     string // custom field id from an id selector
 	cfCap    string // custom field caption from a caption selector
 	def      *PropertyDef
+	extra    []Path // other ConnectWise paths read by the transforms (concat)
 }
 
 func compileSpec(s *Spec, opts *Options) (*Mapping, *issues) {
@@ -227,6 +229,15 @@ func compileField(om *ObjectMapping, fm *FieldMapping, loc string, reg *Registry
 		}
 	}
 	f.fwd = compileChain(fm.Transform, loc+".transform", obj, fm.HubSpot, reg, is)
+	for _, st := range fm.Transform {
+		if st.Name == "concat" {
+			for _, raw := range strings.Split(st.Args["paths"], ",") {
+				if p, err := ParsePath(strings.TrimSpace(raw)); err == nil {
+					f.extra = append(f.extra, p)
+				}
+			}
+		}
+	}
 	f.fwdOK = true
 	for _, t := range f.fwd {
 		if t.ToHubSpot == nil {

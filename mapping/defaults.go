@@ -33,7 +33,11 @@ const (
 	// forecast: ConnectWise keeps amounts in GET
 	// /sales/opportunities/{id}/forecast, not on the opportunity
 	// (connectwise-api.md §5). The engine stores that body under this key of
-	// the opportunity record before projecting it.
+	// the opportunity record before projecting it; the spec declares the
+	// response an array of Forecast while single objects are also reported,
+	// so store the object (the first element of an array). Without it the
+	// amount projects as "no value", which a diff would read as cleared:
+	// fetch the forecast or drop the amount field.
 	ForecastKey = "forecast"
 )
 

@@ -139,3 +139,46 @@ func TestConcurrentProjections(t *testing.T) {
 		<-done
 	}
 }
+
+func TestDefaultAgainstLiveSchema(t *testing.T) {
+	str := func(names ...string) []mapping.HubSpotProperty {
+		var out []mapping.HubSpotProperty
+		for _, n := range names {
+			out = append(out, mapping.HubSpotProperty{Name: n, Type: "string", FieldType: "text"})
+		}
+		return out
+	}
+	num := func(n string) mapping.HubSpotProperty {
+		return mapping.HubSpotProperty{Name: n, Type: "number", FieldType: "number"}
+	}
+	enum := func(n string) mapping.HubSpotProperty {
+		return mapping.HubSpotProperty{Name: n, Type: "enumeration", FieldType: "select"}
+	}
+	sc := &mapping.Schema{HubSpot: map[string][]mapping.HubSpotProperty{
+		"companies": append(str("name", "website", "domain", "phone", "address", "address2", "city", "state", "zip", "country"),
+			num("numberofemployees"), num("annualrevenue")),
+		"contacts": str("email", "firstname", "lastname", "jobtitle", "phone", "fax", "address", "city", "state", "zip", "company"),
+		"deals": append(str("dealname", "description"), num("amount"), enum("dealstage"), enum("pipeline"), enum("hubspot_owner_id"),
+			mapping.HubSpotProperty{Name: "closedate", Type: "datetime", FieldType: "date"}),
+	}}
+	var created []string
+	for _, i := range mapping.Check(mapping.Default(), &mapping.Options{Schema: sc}) {
+		require.Equal(t, mapping.SeverityInfo, i.Severity, i.String())
+		created = append(created, i.Object+"."+i.Field)
+	}
+	assert.ElementsMatch(t, []string{
+		"companies.cw_company_id", "companies.cw_company_identifier", "companies.cw_company_status", "companies.cw_company_type",
+		"contacts.cw_contact_id", "deals.cw_opportunity_id", "deals.cw_opportunity_status",
+	}, created)
+
+	spec := mapping.Default()
+	spec.Object(mapping.ObjectDeals).Field("amount").Direction = mapping.Off
+	require.Nil(t, spec.Object("nope"))
+	require.Nil(t, spec.Object(mapping.ObjectDeals).Field("nope"))
+	m, err := mapping.Compile(spec, nil)
+	require.NoError(t, err)
+	_, ok := m.Object(mapping.ObjectDeals).Field("amount")
+	assert.False(t, ok)
+	assert.Equal(t, []string{"id", "name", "expectedCloseDate", "stage", "primarySalesRep", "notes", "status"},
+		m.Object(mapping.ObjectDeals).ConnectWiseFields())
+}

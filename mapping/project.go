@@ -56,6 +56,32 @@ func (o *Object) Field(hubspot string) (FieldInfo, bool) {
 	return f.info(), true
 }
 
+// ConnectWiseFields returns the distinct top-level ConnectWise fields the
+// active fields read, in spec order, plus "id": the list for a
+// ConnectWise "fields" query parameter (connectwise-api.md §4).
+func (o *Object) ConnectWiseFields() []string {
+	out := []string{"id"}
+	seen := map[string]bool{"id": true}
+	add := func(p Path) {
+		if len(p.segs) > 0 && !seen[p.segs[0].key] {
+			seen[p.segs[0].key] = true
+			out = append(out, p.segs[0].key)
+		}
+	}
+	for _, f := range o.fields {
+		if f.dir == Off {
+			continue
+		}
+		if f.hasPath {
+			add(f.path)
+		}
+		for _, p := range f.extra {
+			add(p)
+		}
+	}
+	return out
+}
+
 // Properties returns the HubSpot property names of the active fields: the
 // list to request when reading HubSpot records.
 func (o *Object) Properties() []string {

@@ -280,3 +280,11 @@ func TestPatchEscapesPointerTokens(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []PatchOp{{Op: "replace", Path: "/odd~0key", Value: "1"}, {Op: "replace", Path: "/items/0/sub~0field", Value: "2"}}, ops)
 }
+
+func TestConnectWiseFieldsIncludesConcatPaths(t *testing.T) {
+	o := compileOne(t, oneObject(
+		FieldMapping{HubSpot: "full", ConnectWise: "firstName", Direction: ToHubSpot, Transform: []Step{S("concat", "paths", "lastName, company/name")}},
+		FieldMapping{HubSpot: "off", ConnectWise: "ignored", Direction: Off},
+	))
+	assert.Equal(t, []string{"id", "firstName", "lastName", "company"}, o.ConnectWiseFields())
+}

@@ -91,6 +91,17 @@ type Spec struct {
 	src *source // where a loaded spec came from (file and line numbers)
 }
 
+// Object returns the object mapping with the given name, or nil; use it to
+// adjust a spec such as Default() before compiling.
+func (s *Spec) Object(name string) *ObjectMapping {
+	for i := range s.Objects {
+		if s.Objects[i].Name == name {
+			return &s.Objects[i]
+		}
+	}
+	return nil
+}
+
 // ObjectMapping maps one ConnectWise object to one HubSpot object.
 type ObjectMapping struct {
 	// Name identifies the mapping ("companies", "contacts", "deals").
@@ -124,6 +135,16 @@ type ObjectMapping struct {
 
 // IsEnabled reports whether the object mapping is enabled (nil Enabled means yes).
 func (o *ObjectMapping) IsEnabled() bool { return o.Enabled == nil || *o.Enabled }
+
+// Field returns the field mapping of a HubSpot property, or nil.
+func (o *ObjectMapping) Field(hubspot string) *FieldMapping {
+	for i := range o.Fields {
+		if o.Fields[i].HubSpot == hubspot {
+			return &o.Fields[i]
+		}
+	}
+	return nil
+}
 
 // MatchKey names a mapped HubSpot property whose canonical value identifies
 // the same record on both sides (contacts: normalised email; companies:
