@@ -98,7 +98,10 @@ func TestOAuthRefreshesAheadOfExpiry(t *testing.T) {
 	ep := &tokenEndpoint{rotate: true}
 	var persisted []string
 	c, mux := oauthSetup(t, ep, OAuthConfig{ClientID: "cid", ClientSecret: canarySecret, RefreshToken: canaryRefresh,
-		OnRefresh: func(ctx context.Context, tok *Token) error { persisted = append(persisted, tok.RefreshToken); return nil }}, clk)
+		OnRefresh: func(ctx context.Context, tok *Token) error {
+			persisted = append(persisted, tok.RefreshToken)
+			return nil
+		}}, clk)
 	var auths []string
 	mux.HandleFunc("GET /crm/objects/2026-09/contacts/1", func(w http.ResponseWriter, r *http.Request) {
 		auths = append(auths, r.Header.Get("Authorization"))
