@@ -276,6 +276,9 @@ func (p Path) Set(rec map[string]any, v any) error {
 	if len(p.segs) == 0 {
 		return fmt.Errorf("%w: empty path", ErrNotWritable)
 	}
+	if rec == nil {
+		return fmt.Errorf("%w: nil record", ErrNotWritable)
+	}
 	cur := rec
 	for n, seg := range p.segs {
 		last := n == len(p.segs)-1

@@ -132,4 +132,7 @@ func TestPathSet(t *testing.T) {
 	assert.Equal(t, map[string]any{"name": "y"}, rec2["status"])
 	assert.Equal(t, []any{map[string]any{"name": "z"}}, rec2["arr"])
 	assert.ErrorIs(t, Path{}.Set(rec2, 1), ErrNotWritable)
+	assert.ErrorIs(t, MustParsePath("a").Set(nil, 1), ErrNotWritable)
+	_, ok = MustParsePath("a/b").Get(nil)
+	assert.False(t, ok)
 }
