@@ -64,3 +64,39 @@ func FuzzProject(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLoadAndCheck feeds arbitrary YAML and JSON specs through the loaders,
+// validation and compilation: errors are fine, panics are not.
+func FuzzLoadAndCheck(f *testing.F) {
+	for _, name := range []string{"good.yaml", "good.json", "bad.yaml", "bad.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "specs", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, filepath.Ext(name) == ".json")
+	}
+	f.Fuzz(func(t *testing.T, data []byte, asJSON bool) {
+		name := "spec.yaml"
+		if asJSON {
+			name = "spec.json"
+		}
+		s, err := mapping.Load(name, data)
+		if err != nil {
+			return
+		}
+		_ = mapping.Check(s, &mapping.Options{Schema: &mapping.Schema{}})
+		m, err := mapping.Compile(s, nil)
+		if err != nil {
+			return
+		}
+		rec := map[string]any{"id": 1.0, "customFields": []any{map[string]any{"id": 1.0, "caption": "x", "value": nil}}}
+		for _, o := range m.Objects() {
+			v, _ := o.FromConnectWise(rec, nil)
+			_, _ = o.CreateBody(v, nil)
+			_, _ = o.Patch(v, rec, nil, nil)
+			_, _ = o.SelectConnectWise(rec, nil)
+			_, _ = o.SelectHubSpot(v, nil)
+		}
+		_ = m.PropertyPlan()
+	})
+}
