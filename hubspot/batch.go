@@ -164,21 +164,36 @@ func (b *batchCall) result() error {
 	return &be
 }
 
-// traceIDs assigns each write input its objectWriteTraceId: the caller's own, or the
-// input's index in decimal. It rejects duplicates, which would make a 207 ambiguous.
+// traceIDs assigns each write input its objectWriteTraceId: the caller's own, or
+// the input's index in decimal ("#" and the index when a caller's own id already
+// took that number). It rejects repeated caller ids, which would make a 207
+// ambiguous.
 func traceIDs(b *batchCall, n int, own func(i int) string, id func(i int) string) []batchItem {
 	items := make([]batchItem, 0, n)
-	seen := make(map[string]int, n)
+	taken := make(map[string]int, n)
 	for i := 0; i < n; i++ {
 		t := own(i)
 		if t == "" {
-			t = strconv.Itoa(i)
+			continue
 		}
-		if j, dup := seen[t]; dup {
+		if j, dup := taken[t]; dup {
 			b.reject(i, id(i), "objectWriteTraceId", "duplicates the trace id of input "+strconv.Itoa(j))
 			continue
 		}
-		seen[t] = i
+		taken[t] = i
+	}
+	for i := 0; i < n; i++ {
+		t := own(i)
+		if t != "" {
+			if taken[t] != i {
+				continue // rejected above
+			}
+		} else {
+			t = strconv.Itoa(i)
+			if _, clash := taken[t]; clash {
+				t = "#" + t
+			}
+		}
 		items = append(items, batchItem{index: i, id: id(i), trace: t})
 	}
 	return items

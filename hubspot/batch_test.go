@@ -130,10 +130,12 @@ func TestBatchUpsertRejectsBadInputsBeforeSending(t *testing.T) {
 		{ID: "", IDProperty: "email"},
 		{ID: "b@x.io"},
 		{ID: "c@x.io", IDProperty: "email", TraceID: "0"},
-		{ID: "d@x.io", IDProperty: "email"},
+		{ID: "d@x.io", IDProperty: "email", TraceID: "t"},
+		{ID: "e@x.io", IDProperty: "email", TraceID: "t"},
+		{ID: "a@x.io", IDProperty: "cw_id"},
 	}
 	res, _, err := c.Contacts.BatchUpsert(context.Background(), inputs)
-	assert.Len(t, res, 2)
+	assert.Len(t, res, 4)
 	var be *BatchError
 	require.ErrorAs(t, err, &be)
 	var idx []int
@@ -143,8 +145,9 @@ func TestBatchUpsertRejectsBadInputsBeforeSending(t *testing.T) {
 		require.ErrorAs(t, f.Err, &ie)
 		assert.ErrorIs(t, f.Err, ErrValidation)
 	}
-	assert.Equal(t, []int{1, 2, 3, 4}, idx)
-	assert.Equal(t, []int{2}, srv.sizes)
+	assert.Equal(t, []int{1, 2, 3, 6}, idx)
+	assert.Equal(t, []int{4}, srv.sizes)
+	assert.Equal(t, []string{"#0", "0", "t", "7"}, srv.traces, "a generated trace id never collides with a caller's")
 	assert.Contains(t, be.Failures[0].Err.Error(), "duplicates input 0")
 	assert.Contains(t, be.Failures[2].Err.Error(), "idProperty")
 	assert.Contains(t, be.Failures[3].Err.Error(), "objectWriteTraceId")

@@ -10,14 +10,18 @@ import (
 	"time"
 )
 
-// ListMembership is one record in a HubSpot list (docs: api-reference crm/lists
-// memberships, GET /crm/lists/{ver}/{listId}/memberships; spec: CRM Lists).
+// ListMembership is one record in a HubSpot list: an entry of
+// GET /crm/lists/{ver}/{listId}/memberships (spec: CRM/Lists 2026-09 lists.json,
+// ApiCollectionResponseJoinTimeAndRecordId; v3: /crm/v3/lists/{listId}/memberships).
+// Pages come in ascending record id order with an after cursor; the default page
+// size is 100.
 type ListMembership struct {
 	RecordID            string    `json:"recordId"`
 	MembershipTimestamp time.Time `json:"membershipTimestamp"`
 }
 
-// RecordListMembership is one list a record belongs to.
+// RecordListMembership is one list a record belongs to (spec: CRM/Lists 2026-09,
+// ApiCollectionResponseRecordListMembership).
 type RecordListMembership struct {
 	ListID              string    `json:"listId"`
 	ListVersion         int64     `json:"listVersion"`

@@ -3,6 +3,7 @@ package hubspot
 import (
 	"context"
 	"net/url"
+	"strconv"
 )
 
 // BatchReadOptions selects what BatchRead returns.
@@ -192,14 +193,24 @@ func (s *ObjectsService) BatchUpsert(ctx context.Context, inputs []BatchUpsertIn
 	b := newBatchCall(s.client, "batch upsert "+s.objectType, len(inputs))
 	items := traceIDs(b, len(inputs), func(i int) string { return inputs[i].TraceID }, func(i int) string { return inputs[i].ID })
 	valid := items[:0]
+	seen := make(map[[2]string]int, len(items))
 	for _, it := range items {
-		if inputs[it.index].IDProperty == "" {
+		in := &inputs[it.index]
+		switch key := [2]string{in.IDProperty, in.ID}; {
+		case in.IDProperty == "":
 			b.reject(it.index, it.id, "idProperty", "is empty; upsert needs a unique property")
-			continue
+		case in.ID == "":
+			b.reject(it.index, "", "id", "is empty")
+		default:
+			if j, dup := seen[key]; dup {
+				b.reject(it.index, it.id, "id", "duplicates input "+strconv.Itoa(j))
+				continue
+			}
+			seen[key] = it.index
+			valid = append(valid, it)
 		}
-		valid = append(valid, it)
 	}
-	items = uniqueIDs(b, valid, "id")
+	items = valid
 	body := struct {
 		Inputs []BatchUpsertInput `json:"inputs"`
 	}{Inputs: make([]BatchUpsertInput, 0, min(len(items), MaxBatchInputs))}
