@@ -30,6 +30,7 @@ type CallbackError struct {
 	Err    error
 }
 
+// Error describes the failure in one line.
 func (e *CallbackError) Error() string {
 	if e.Err != nil {
 		return "connectwise: callback rejected: " + e.Reason + ": " + e.Err.Error()

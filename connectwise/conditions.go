@@ -23,6 +23,7 @@ type ConditionError struct {
 	Reason string
 }
 
+// Error describes the failure in one line.
 func (e *ConditionError) Error() string {
 	if e.Field == "" {
 		return "connectwise: invalid condition: " + e.Reason
@@ -310,3 +311,9 @@ func number(field string, f float64) (string, error) {
 	}
 	return strconv.FormatFloat(f, 'f', -1, 64), nil
 }
+
+// UpdatedSince is lastUpdated >= [t], the change-feed condition: every object reacts
+// to lastUpdated, which records expose as _info.lastUpdated (connectwise-api.md §4,
+// S11). Use >= with an overlap window and de-duplicate, and order by id for stable
+// paging.
+func UpdatedSince(t time.Time) Condition { return Ge("lastUpdated", t) }

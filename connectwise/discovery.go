@@ -34,6 +34,7 @@ type DiscoveryError struct {
 	Err    error
 }
 
+// Error describes the failure in one line.
 func (e *DiscoveryError) Error() string {
 	s := "connectwise: codebase discovery at " + e.URL
 	if e.Status != 0 {

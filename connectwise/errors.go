@@ -49,6 +49,7 @@ type ConfigError struct {
 	Reason string
 }
 
+// Error describes the failure in one line.
 func (e *ConfigError) Error() string {
 	return fmt.Sprintf("connectwise: %s: %s", e.Field, e.Reason)
 }
@@ -62,6 +63,7 @@ type SiteError struct {
 	Reason string
 }
 
+// Error describes the failure in one line.
 func (e *SiteError) Error() string {
 	return fmt.Sprintf("connectwise: invalid site %q: %s", e.Input, e.Reason)
 }
@@ -77,6 +79,7 @@ type TransportError struct {
 	Err    error
 }
 
+// Error describes the failure in one line.
 func (e *TransportError) Error() string {
 	return fmt.Sprintf("connectwise: %s %s: %v", e.Method, e.URL, e.Err)
 }
@@ -109,6 +112,7 @@ type APIError struct {
 	JSON bool
 }
 
+// Error describes the failure in one line.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "connectwise: %s %s: %d", e.Method, e.URL, e.StatusCode)
@@ -199,6 +203,7 @@ type RateLimitError struct {
 	RetryAfter time.Duration
 }
 
+// Error describes the failure in one line.
 func (e *RateLimitError) Error() string {
 	s := e.APIError.Error()
 	if e.RetryAfter > 0 {
@@ -263,6 +268,7 @@ type NotFoundError struct {
 	Value    string
 }
 
+// Error describes the failure in one line.
 func (e *NotFoundError) Error() string {
 	return fmt.Sprintf("connectwise: no %s with %s %q", e.Resource, e.Key, e.Value)
 }

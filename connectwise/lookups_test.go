@@ -3,6 +3,7 @@ package connectwise
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -95,4 +96,36 @@ func TestUserDefinedFieldsListing(t *testing.T) {
 	require.Len(t, defs[1].Options, 2)
 	assert.True(t, defs[1].Options[1].DefaultFlag)
 	assert.Equal(t, "List", *defs[1].EntryTypeIdentifier)
+}
+
+func TestGetMany(t *testing.T) {
+	env := setup(t)
+	var conds []string
+	env.handle(t, "GET company/contacts", func(w http.ResponseWriter, r *http.Request) {
+		conds = append(conds, r.URL.Query().Get("conditions"))
+		assert.Equal(t, "1000", r.URL.Query().Get("pageSize"))
+		writeJSON(w, 200, `[{"id":1},{"id":2}]`)
+	})
+	ids := make([]int, 0, 250)
+	for i := 1; i <= 250; i++ {
+		ids = append(ids, i, i) // duplicates asked once
+	}
+	n := 0
+	for _, err := range env.client.Contacts.GetMany(context.Background(), ids, &ListOptions{Conditions: Eq("inactiveFlag", false)}) {
+		require.NoError(t, err)
+		n++
+	}
+	require.Len(t, conds, 3)
+	assert.Equal(t, 6, n)
+	assert.True(t, strings.HasPrefix(conds[0], "inactiveFlag = false AND id in (1, 2, 3, "), conds[0])
+	assert.True(t, strings.HasSuffix(conds[0], ", 100)"), conds[0])
+	assert.True(t, strings.HasSuffix(conds[2], "id in (201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250)"), conds[2])
+	assert.Less(t, len(conds[0])*3, 2000, "encoded URL stays short")
+
+	c, err := Eq("x", 1).Build()
+	require.NoError(t, err)
+	u, err := UpdatedSince(mustTime(t, "2026-01-01T00:00:00Z")).Build()
+	require.NoError(t, err)
+	assert.Equal(t, "x = 1", c)
+	assert.Equal(t, "lastUpdated >= [2026-01-01T00:00:00Z]", u)
 }

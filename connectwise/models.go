@@ -43,6 +43,7 @@ func (r *Reference) UnmarshalJSON(b []byte) error {
 // flexInt decodes a JSON number or numeric string; null, "" and other text are 0.
 type flexInt int
 
+// UnmarshalJSON reads a number, a numeric string, null or "" (lenient).
 func (f *flexInt) UnmarshalJSON(b []byte) error {
 	s := strings.Trim(string(bytes.TrimSpace(b)), `"`)
 	if s == "" || s == "null" {

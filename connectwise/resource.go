@@ -52,6 +52,44 @@ func (s *LookupService[T]) Count(ctx context.Context, opts *ListOptions) (int, *
 	return count(ctx, s.c, s.path, opts)
 }
 
+// MaxIDsPerRequest is how many ids [LookupService.GetMany] puts in one
+// "id in (...)" condition. amp-labs batches such conditions to keep URLs under about
+// 2000 characters (connectwise-api.md §3, S11); 100 ids of up to 10 digits take
+// about 1,400 characters once query-encoded, leaving room for other conditions.
+const MaxIDsPerRequest = 100
+
+// GetMany yields the records with the given ids, fetching them with
+// "id in (...)" conditions of at most [MaxIDsPerRequest] ids (combined with
+// opts.Conditions when set). Ids that do not exist are simply absent; duplicates are
+// asked for once. Records come in the server's order within each batch.
+func (s *LookupService[T]) GetMany(ctx context.Context, ids []int, opts *ListOptions) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) {
+		seen := make(map[int]bool, len(ids))
+		uniq := make([]int, 0, len(ids))
+		for _, id := range ids {
+			if !seen[id] {
+				seen[id] = true
+				uniq = append(uniq, id)
+			}
+		}
+		var base ListOptions
+		if opts != nil {
+			base = *opts
+		}
+		for start := 0; start < len(uniq); start += MaxIDsPerRequest {
+			chunk := uniq[start:min(start+MaxIDsPerRequest, len(uniq))]
+			o := base
+			o.Conditions = And(base.Conditions, In("id", chunk...))
+			o.Page, o.PageSize, o.ForwardOnly, o.PageID = 0, 0, false, 0
+			for v, err := range s.ListIter(ctx, &o) {
+				if !yield(v, err) || err != nil {
+					return
+				}
+			}
+		}
+	}
+}
+
 // All collects every record matching opts. Meant for lookup tables, which are
 // small; use ListIter for large collections.
 func (s *LookupService[T]) All(ctx context.Context, opts *ListOptions) ([]*T, error) {

@@ -40,6 +40,7 @@ type VerifyError struct {
 	Err     error
 }
 
+// Error describes the failure in one line.
 func (e *VerifyError) Error() string { return "connectwise: verify: " + e.Message }
 
 // Unwrap returns the underlying error.
