@@ -122,3 +122,17 @@ func TestSystemInfo(t *testing.T) {
 		assert.Contains(t, m, k)
 	}
 }
+
+func TestListenStandalone(t *testing.T) {
+	s, err := Listen("127.0.0.1:0", Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	_, c := setup(t)
+	c.s = s
+	r := c.do("GET", "system/members/jsmith", nil)
+	require.Equal(t, 200, r.status, string(r.body))
+	assert.Equal(t, 244, num(r.obj(t)["id"]))
+	r = c.do("GET", "system/members/nobody", nil)
+	assert.JSONEq(t, `{"code":"NotFound","message":"Member nobody not found"}`, string(r.body))
+	s.Close()
+}

@@ -140,9 +140,9 @@ func (s *Server) boardRoutes() {
 		}
 		lq.cond = and(lq.cond, boardCond(id))
 		s.mu.Lock()
-		recs := s.filtered(s.coll(sd.path), lq)
+		page := renderPage(w, r, lq, s.filtered(s.coll(sd.path), lq))
 		s.mu.Unlock()
-		writeJSON(w, http.StatusOK, renderPage(w, r, lq, recs))
+		writeJSON(w, http.StatusOK, page)
 		return nil
 	}))
 	s.mux.HandleFunc("GET "+base+"/{subid}", s.api(res, func(w http.ResponseWriter, r *http.Request) error {

@@ -162,19 +162,19 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, d *resourceDef) er
 		return err
 	}
 	s.mu.Lock()
-	recs := s.filtered(s.coll(d.path), lq)
+	page := renderPage(w, r, lq, s.filtered(s.coll(d.path), lq))
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, renderPage(w, r, lq, recs))
+	writeJSON(w, http.StatusOK, page)
 	return nil
 }
 
-// filtered returns deep copies of the records of c matching lq, ordered.
-// The caller holds s.mu.
+// filtered returns the stored records of c matching lq, ordered. The caller
+// holds s.mu and must not let the records escape uncopied.
 func (s *Server) filtered(c *collection, lq *listQuery) []Record {
 	var recs []Record
 	for _, rec := range c.sorted() {
 		if lq.match(rec) {
-			recs = append(recs, cloneRecord(rec))
+			recs = append(recs, rec)
 		}
 	}
 	if !lq.forwardOnly {
@@ -183,11 +183,13 @@ func (s *Server) filtered(c *collection, lq *listQuery) []Record {
 	return recs
 }
 
+// renderPage cuts the page, sets the Link header and returns deep copies of
+// the page's records, projected on the requested fields. The caller holds s.mu.
 func renderPage(w http.ResponseWriter, r *http.Request, lq *listQuery, recs []Record) []Record {
 	page := pageOf(w, r, lq, recs)
 	out := make([]Record, 0, len(page))
 	for _, rec := range page {
-		out = append(out, project(rec, lq.fields))
+		out = append(out, project(cloneRecord(rec), lq.fields))
 	}
 	return out
 }
@@ -211,14 +213,27 @@ func (s *Server) count(w http.ResponseWriter, r *http.Request, d *resourceDef) e
 }
 
 func (s *Server) getOne(w http.ResponseWriter, r *http.Request, d *resourceDef) error {
+	var rec Record
+	var ok bool
 	id, err := pathID(r, "id")
 	if err != nil {
-		return err
+		if d.path != "system/members" {
+			return err
+		}
+		// Members are also addressed by identifier (/system/members/{memberIdentifier}, S9).
+		s.mu.Lock()
+		rec = cloneRecord(s.memberRec(r.PathValue("id")))
+		s.mu.Unlock()
+		if rec == nil {
+			return notFound(d.label, r.PathValue("id"))
+		}
+		ok = true
+	} else {
+		s.mu.Lock()
+		rec, ok = s.coll(d.path).recs[id]
+		rec = cloneRecord(rec)
+		s.mu.Unlock()
 	}
-	s.mu.Lock()
-	rec, ok := s.coll(d.path).recs[id]
-	rec = cloneRecord(rec)
-	s.mu.Unlock()
 	if !ok {
 		return notFound(d.label, id)
 	}

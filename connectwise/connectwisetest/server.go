@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -75,7 +76,7 @@ type Options struct {
 type Server struct {
 	opts Options
 	mux  *fakehttp.Mux
-	hs   *fakehttp.Server
+	hs   atomic.Pointer[fakehttp.Server]
 	lim  *fakehttp.Limiter
 
 	mu          sync.Mutex
@@ -90,7 +91,7 @@ type Server struct {
 // New starts a fake on a random local port. Call Close when done.
 func New(opts Options) *Server {
 	s := newServer(opts)
-	s.hs = fakehttp.StartTest(s.Handler())
+	s.hs.Store(fakehttp.StartTest(s.Handler()))
 	return s
 }
 
@@ -110,7 +111,7 @@ func Listen(addr string, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.hs = hs
+	s.hs.Store(hs)
 	return s, nil
 }
 
@@ -166,20 +167,22 @@ func newServer(opts Options) *Server {
 	return s
 }
 
-// Close stops the server and waits for pending callback deliveries.
+// Close stops the server and waits for pending callback deliveries. It is
+// safe to call more than once.
 func (s *Server) Close() {
-	if s.hs != nil {
-		_ = s.hs.Close()
+	if hs := s.hs.Load(); hs != nil {
+		_ = hs.Close()
 	}
 	s.cb.wait()
 }
 
 // URL returns the server origin, e.g. "http://127.0.0.1:41234" (no path).
 func (s *Server) URL() string {
-	if s.hs == nil {
+	hs := s.hs.Load()
+	if hs == nil {
 		return ""
 	}
-	return s.hs.URL()
+	return hs.URL()
 }
 
 // Site returns the host:port of the server, what a user would type as the site.
