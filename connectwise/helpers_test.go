@@ -56,7 +56,7 @@ type testEnv struct {
 // setup starts an httptest server and returns a client pinned to codebase
 // v4_6_release on it, with no rate limit and a fake sleeper. Routes are registered on
 // mux with paths relative to apis/3.0 through handle.
-func setup(t *testing.T, opts ...Option) *testEnv {
+func setup(t testing.TB, opts ...Option) *testEnv {
 	t.Helper()
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
