@@ -35,7 +35,7 @@ type FieldError struct {
 	Field    string // HubSpot property name
 	Path     string // ConnectWise field path
 	Value    string // offending value, truncated
-	Err      error
+	Err      error  // cause; unwraps to a sentinel such as ErrUnmapped
 }
 
 // Error returns a one-line description naming the record and the field.

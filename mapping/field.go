@@ -1,7 +1,6 @@
 package mapping
 
 import (
-	"fmt"
 	"strconv"
 )
 
@@ -81,5 +80,3 @@ type FieldInfo struct {
 func (f *field) info() FieldInfo {
 	return FieldInfo{HubSpot: f.prop, ConnectWise: f.path.raw, Direction: f.dir, Conflict: f.conflict, Kind: f.kind, Projected: f.fwdOK}
 }
-
-func (f *field) String() string { return fmt.Sprintf("%s<-%s", f.prop, f.path.raw) }

@@ -32,14 +32,14 @@ const (
 // the forms must be used in each node: a comparison (Path, Op, Value or
 // Values), And, Or, Not, InList, Func or Match.
 type Filter struct {
-	Path   string `json:"path,omitempty" yaml:"path,omitempty"`
-	Op     Op     `json:"op,omitempty" yaml:"op,omitempty"`
-	Value  any    `json:"value,omitempty" yaml:"value,omitempty"`
-	Values []any  `json:"values,omitempty" yaml:"values,omitempty"`
+	Path   string `json:"path,omitempty" yaml:"path,omitempty"`     // ConnectWise path or HubSpot property
+	Op     Op     `json:"op,omitempty" yaml:"op,omitempty"`         // comparison operator
+	Value  any    `json:"value,omitempty" yaml:"value,omitempty"`   // scalar operand
+	Values []any  `json:"values,omitempty" yaml:"values,omitempty"` // operands of in and notIn
 
-	And []Filter `json:"and,omitempty" yaml:"and,omitempty"`
-	Or  []Filter `json:"or,omitempty" yaml:"or,omitempty"`
-	Not *Filter  `json:"not,omitempty" yaml:"not,omitempty"`
+	And []Filter `json:"and,omitempty" yaml:"and,omitempty"` // all must hold
+	Or  []Filter `json:"or,omitempty" yaml:"or,omitempty"`   // one must hold
+	Not *Filter  `json:"not,omitempty" yaml:"not,omitempty"` // must not hold
 
 	// InList matches HubSpot records (by hs_object_id) that are members of
 	// the HubSpot list with this id; membership comes from Lookups.
@@ -52,8 +52,8 @@ type Filter struct {
 
 // Record is the record a Predicate looks at: exactly one side is set.
 type Record struct {
-	ConnectWise map[string]any
-	HubSpot     map[string]string
+	ConnectWise map[string]any    // decoded ConnectWise record (toHubSpot filters)
+	HubSpot     map[string]string // HubSpot properties (toConnectWise filters)
 }
 
 // Predicate decides in Go what a declarative filter cannot say.

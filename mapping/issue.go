@@ -44,14 +44,14 @@ const (
 // path into the spec ("objects[1].fields[3].transform[0]"); File and Line
 // are set for specs read by Load.
 type Issue struct {
-	Severity Severity `json:"severity"`
-	Code     string   `json:"code"`
-	Object   string   `json:"object,omitempty"`
-	Field    string   `json:"field,omitempty"`
-	Location string   `json:"location"`
-	File     string   `json:"file,omitempty"`
-	Line     int      `json:"line,omitempty"`
-	Message  string   `json:"message"`
+	Severity Severity `json:"severity"`         // error or info
+	Code     string   `json:"code"`             // one of the Code constants
+	Object   string   `json:"object,omitempty"` // object mapping name
+	Field    string   `json:"field,omitempty"`  // HubSpot property of the field
+	Location string   `json:"location"`         // path into the spec
+	File     string   `json:"file,omitempty"`   // file given to Load
+	Line     int      `json:"line,omitempty"`   // line in File, 0 when unknown
+	Message  string   `json:"message"`          // what is wrong
 }
 
 // String renders the issue as "file:line: object.field: message [code at location]".
@@ -80,7 +80,7 @@ func (i Issue) String() string {
 
 // ValidationError lists every error-severity issue of a spec.
 type ValidationError struct {
-	Issues []Issue
+	Issues []Issue // error-severity issues, in spec order
 }
 
 // Error renders one issue per line.

@@ -36,9 +36,9 @@ func (s *source) line(loc string) int {
 // LoadError is a spec that cannot be decoded: bad syntax, an unknown key or
 // a value of the wrong type. Line is 0 when the decoder did not say.
 type LoadError struct {
-	File string
-	Line int
-	Err  error
+	File string // name given to Load
+	Line int    // 1-based line, 0 when unknown
+	Err  error  // decoder error
 }
 
 // Error renders "mapping: file:line: message".

@@ -12,9 +12,9 @@ import (
 // PatchOp is one ConnectWise PATCH operation. ConnectWise takes a bare JSON
 // array of RFC 6902 style operations (connectwise-api.md §5, S12).
 type PatchOp struct {
-	Op    string `json:"op"` // "add", "replace" or "remove"
-	Path  string `json:"path"`
-	Value any    `json:"value,omitempty"`
+	Op    string `json:"op"`              // "add", "replace" or "remove"
+	Path  string `json:"path"`            // JSON Pointer with a leading "/"
+	Value any    `json:"value,omitempty"` // new value (add, replace)
 }
 
 // MarshalJSON writes "value" for add and replace even when it is null.

@@ -6,14 +6,14 @@ import "slices"
 // needs, as data the engine can ensure (create what is missing, in order:
 // groups first, then properties).
 type PropertyPlan struct {
-	Groups     []PlannedGroup
-	Properties []PlannedProperty
+	Groups     []PlannedGroup    // groups to ensure first
+	Properties []PlannedProperty // then the properties
 }
 
 // PlannedGroup is a property group the spec needs.
 type PlannedGroup struct {
-	Group  PropertyGroup
-	Exists bool // present in the live schema given to the plan
+	Group  PropertyGroup // the group definition
+	Exists bool          // present in the live schema given to the plan
 }
 
 // PlannedProperty is a HubSpot property the spec defines.

@@ -232,10 +232,10 @@ type PropertyDef struct {
 // PropertyOption is one option of an enumeration property. HubSpot's
 // OptionInput requires label, value and hidden (hubspot-api.md §6).
 type PropertyOption struct {
-	Label        string `json:"label" yaml:"label"`
-	Value        string `json:"value" yaml:"value"`
-	DisplayOrder int    `json:"displayOrder" yaml:"displayOrder,omitempty"`
-	Hidden       bool   `json:"hidden" yaml:"hidden,omitempty"`
+	Label        string `json:"label" yaml:"label"`                         // display label
+	Value        string `json:"value" yaml:"value"`                         // internal value written by the API
+	DisplayOrder int    `json:"displayOrder" yaml:"displayOrder,omitempty"` // order in the UI
+	Hidden       bool   `json:"hidden" yaml:"hidden,omitempty"`             // hidden in forms
 }
 
 // PropertyGroup is a HubSpot property group to ensure on one object type.

@@ -22,12 +22,12 @@ type Schema struct {
 // HubSpotProperty is the part of a live HubSpot property definition that
 // validation needs.
 type HubSpotProperty struct {
-	Name           string
-	Type           string
-	FieldType      string
-	GroupName      string
-	HasUniqueValue bool
-	ReadOnlyValue  bool // modificationMetadata.readOnlyValue
+	Name           string // internal name
+	Type           string // bool, date, datetime, enumeration, number, phone_number, string, ...
+	FieldType      string // UI field type
+	GroupName      string // property group
+	HasUniqueValue bool   // unique identifier property
+	ReadOnlyValue  bool   // modificationMetadata.readOnlyValue
 }
 
 // CustomField is a ConnectWise custom field (user-defined field) definition.
@@ -35,9 +35,9 @@ type HubSpotProperty struct {
 // Percent, TextArea, Hyperlink, IPAddress, Password, Button
 // (connectwise-api.md §7).
 type CustomField struct {
-	ID      int
-	Caption string
-	Type    string
+	ID      int    // id, used in customFields entries
+	Caption string // caption, as addressed by customFields[caption=...]
+	Type    string // fieldTypeIdentifier
 }
 
 // Property types and field types accepted by HubSpot's PropertyCreate
