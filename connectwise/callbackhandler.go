@@ -75,13 +75,25 @@ type CallbackHandlerOptions struct {
 	MaxBody int64
 }
 
-// CallbackHandler returns an http.Handler for callback deliveries. It reads the raw
-// body (at most MaxBody), verifies it ([CallbackVerifier]), drops MessageIds already
-// handled, and calls fn. Answers: 200 when fn succeeded or the message is a
-// duplicate, 401 for a rejected delivery, 400 for an unreadable body, 413 for a body
-// too large, 405 for methods other than POST, 500 when fn fails (fn's error is
-// logged, redacted, not sent).
+// CallbackHandler is [NewCallbackHandler] with a verifier for this client's tenant
+// built from opts.Verifier.
 func (c *Client) CallbackHandler(fn func(ctx context.Context, ev *CallbackEvent) error, opts *CallbackHandlerOptions) http.Handler {
+	var vo *VerifierOptions
+	if opts != nil {
+		vo = opts.Verifier
+	}
+	return NewCallbackHandler(c.NewCallbackVerifier(vo), fn, opts)
+}
+
+// NewCallbackHandler returns an http.Handler for callback deliveries. It reads the
+// raw body (at most MaxBody), verifies it with v, drops MessageIds already handled,
+// and calls fn. Answers: 200 when fn succeeded or the message is a duplicate, 401 for
+// a rejected delivery, 400 for an unreadable body, 413 for a body too large, 405 for
+// methods other than POST, 500 when fn fails (fn's error is logged, redacted, not
+// sent; the MessageId is not remembered, so a redelivery is handled). Like the
+// HubSpot handler, fn should queue work rather than do it. opts.Verifier is ignored
+// here (v is already built).
+func NewCallbackHandler(v *CallbackVerifier, fn func(ctx context.Context, ev *CallbackEvent) error, opts *CallbackHandlerOptions) http.Handler {
 	var o CallbackHandlerOptions
 	if opts != nil {
 		o = *opts
@@ -92,7 +104,7 @@ func (c *Client) CallbackHandler(fn func(ctx context.Context, ev *CallbackEvent)
 	if o.Deduper == nil {
 		o.Deduper = NewMemoryDeduper(0, 0)
 	}
-	v := c.NewCallbackVerifier(o.Verifier)
+	c := v.c
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		if r.Method != http.MethodPost {

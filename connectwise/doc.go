@@ -64,8 +64,14 @@
 // # Writes
 //
 // Create (POST), Update (PUT), Patch (JSON Patch: [Replace], [Add], [Remove]) and
-// Delete. Prefer Patch: a PUT of a partly read record clears what it omits. Patches
-// made only of replace operations are retried like GETs; creates never are.
+// Delete. Prefer Patch: a PUT of a partly read record clears what it omits, and a
+// contact PUT leaves custom fields untouched. Patches made only of replace operations
+// are retried like GETs; creates never are. Two observed PATCH quirks
+// (connectwise-api.md §5): on records with custom fields the API may answer 400
+// unless the patch also carries a /customFields replace ([SetCustomFields]), and a
+// company PATCH re-validates the whole stored record, so untouched legacy fields can
+// fail it. [LookupService.GetMany] fetches records by id in batches of "id in (...)"
+// conditions. [NewResource] serves any other collection, typed or as [RawRecord].
 //
 // # Custom fields
 //
@@ -89,8 +95,8 @@
 // (the Entity JSON string included). A [CallbackVerifier] checks the key URL
 // before fetching anything (https, the tenant's own host or an allow-list, the
 // callback key path, the tenant's company), then the x-content-signature HMAC;
-// [Client.CallbackHandler] wraps verification, decoding and MessageId dedupe in an
-// http.Handler.
+// [NewCallbackHandler] (or [Client.CallbackHandler]) wraps verification, decoding
+// and MessageId dedupe in an http.Handler.
 //
 // # Errors
 //
