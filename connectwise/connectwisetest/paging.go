@@ -24,6 +24,8 @@ type listQuery struct {
 	page, pageSize      int
 	pageID              int
 	forwardOnly         bool
+	// noLinks: forward-only was asked of an endpoint without support for it.
+	noLinks bool
 }
 
 type orderKey struct {
@@ -105,7 +107,13 @@ func (s *Server) parseListQuery(def *resourceDef, r *http.Request) (*listQuery, 
 	if lq.pageSize > MaxPageSize {
 		return nil, badRequest("ConnectWiseApi", fmt.Sprintf("The pageSize %d exceeds the maximum of %d records per page.", lq.pageSize, MaxPageSize))
 	}
-	lq.forwardOnly = def.forwardOnly && strings.EqualFold(strings.TrimSpace(r.Header.Get("pagination-type")), "forward-only")
+	// An endpoint without forward-only support answers the first page with no
+	// Link header at all: that is how christaylorcodes detects it ("Endpoint
+	// doesn't support 'forward-only' pagination", connectwise-api.md §3, S13).
+	if strings.EqualFold(strings.TrimSpace(r.Header.Get("pagination-type")), "forward-only") {
+		lq.forwardOnly = def.forwardOnly
+		lq.noLinks = !def.forwardOnly
+	}
 	return lq, nil
 }
 
@@ -277,7 +285,10 @@ func pageOf(w http.ResponseWriter, r *http.Request, lq *listQuery, recs []Record
 		}
 		rest := recs[i:]
 		out = rest[:min(lq.pageSize, len(rest))]
-		if len(rest) > len(out) {
+		// A full page always links to the next one, even when nothing is
+		// left: forward-only paging has no total, so the last page may be
+		// empty. (Inferred; no captured forward-only headers exist, SOURCES.md.)
+		if len(out) == lq.pageSize && len(out) > 0 {
 			last, _ := intOf(out[len(out)-1]["id"])
 			links = append(links, fmt.Sprintf(`<%s>; rel="next"`, linkURL(r, "pageId", last)))
 		}
@@ -298,7 +309,7 @@ func pageOf(w http.ResponseWriter, r *http.Request, lq *listQuery, recs []Record
 				fmt.Sprintf(`<%s>; rel="last"`, linkURL(r, "page", pages)))
 		}
 	}
-	if len(links) > 0 {
+	if len(links) > 0 && !lq.noLinks {
 		w.Header().Set("Link", strings.Join(links, ", "))
 	}
 	return out

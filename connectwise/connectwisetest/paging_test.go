@@ -123,9 +123,24 @@ func TestForwardOnly(t *testing.T) {
 	r := c.do("GET", "company/companies?pageSize=10&pageId=290", nil, "pagination-type", "forward-only")
 	assert.Equal(t, 291, num(r.list(t)[0].(map[string]any)["id"]))
 
-	// An endpoint without forward-only support pages by number.
+	// An endpoint without forward-only support answers without a Link header.
 	r = c.do("GET", "sales/stages?pageSize=2", nil, "pagination-type", "forward-only")
+	assert.Len(t, r.list(t), 2)
+	assert.Empty(t, r.header.Get("Link"))
+	r = c.do("GET", "sales/stages?pageSize=2", nil)
 	assert.Contains(t, links(r.header.Get("Link"))["next"], "page=2")
+
+	// A full last page still links on; the page after it is empty.
+	r = c.do("GET", "company/companies?pageSize=7&pageId=10000", nil, "pagination-type", "forward-only")
+	assert.Len(t, r.list(t), 1)
+	assert.Empty(t, r.header.Get("Link"))
+	r = c.do("GET", "company/companies?pageSize=1&pageId=10000", nil, "pagination-type", "forward-only")
+	assert.Len(t, r.list(t), 1)
+	next = links(r.header.Get("Link"))["next"]
+	assert.Contains(t, next, "pageId=20000")
+	r = c.do("GET", next, nil, "pagination-type", "forward-only")
+	assert.Empty(t, r.list(t))
+	assert.Empty(t, r.header.Get("Link"))
 }
 
 func TestOrderByAndFields(t *testing.T) {
