@@ -385,14 +385,14 @@ func (s *AssociationsService) Labels(ctx context.Context, from, to string) ([]As
 	if s.client.paths.version == VersionLegacy {
 		p = "/crm/associations/v4/" + seg(from) + "/" + seg(to) + "/labels"
 	}
-	req, err := s.client.newRequest(ctx, http.MethodGet, p, nil, nil)
+	req, err := s.client.NewRequest(ctx, http.MethodGet, p, nil, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	var out struct {
 		Results []AssociationLabel `json:"results"`
 	}
-	resp, err := s.client.do(req, &out)
+	resp, err := s.client.Do(req, &out)
 	if err != nil {
 		return nil, resp, err
 	}

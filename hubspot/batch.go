@@ -66,10 +66,10 @@ func chunks(items []batchItem, size int) [][]batchItem {
 // limit, authentication, transport, context) aborts; a 4xx about the inputs fails
 // every input of the chunk and lets the next chunk go.
 func (b *batchCall) send(ctx context.Context, path string, query url.Values, body, out any, items []batchItem) (ok, stop bool) {
-	req, err := b.c.newRequest(ctx, http.MethodPost, path, query, body)
+	req, err := b.c.NewRequest(ctx, http.MethodPost, path, query, body)
 	if err == nil {
 		var resp *Response
-		resp, err = b.c.do(req, out)
+		resp, err = b.c.Do(req, out)
 		if resp != nil {
 			b.resp = resp
 		}

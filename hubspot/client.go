@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -127,9 +128,12 @@ func (c *Client) Objects(objectType string) *ObjectsService {
 	return &ObjectsService{client: c, objectType: objectType}
 }
 
-// newRequest builds a request for the API path p (already built by the path
-// builder, query included), with body encoded as JSON when it is not nil.
-func (c *Client) newRequest(ctx context.Context, method, p string, query url.Values, body any) (*http.Request, error) {
+// NewRequest builds a request for the API path p (e.g. "/crm/objects/2026-09/contacts",
+// escaped, relative to the base URL), with query and a JSON body when body is not nil.
+// With Do it reaches endpoints this package does not wrap, with the client's
+// authentication, limits, retries and typed errors. Mark a POST or PATCH that can be
+// repeated safely with a context from MarkIdempotent.
+func (c *Client) NewRequest(ctx context.Context, method, p string, query url.Values, body any) (*http.Request, error) {
 	u := *c.baseURL
 	u.RawPath = c.baseURL.EscapedPath() + p
 	unescaped, err := url.PathUnescape(u.RawPath)
@@ -162,19 +166,70 @@ func (c *Client) newRequest(ctx context.Context, method, p string, query url.Val
 // Logger returns the client's logger, which redacts every secret the client knows.
 func (c *Client) Logger() *slog.Logger { return c.logger }
 
-// do sends req, checks the response and decodes a 2xx JSON body into v (when v is
+// Do sends req, checks the response and decodes a 2xx JSON body into v (when v is
 // not nil). Non-2xx statuses become typed errors through CheckResponse. A 207 is
 // decoded like a 200: batch methods inspect its errors themselves.
-func (c *Client) do(req *http.Request, v any) (*Response, error) {
-	if c.auth != nil {
-		tok, err := c.auth.Token(req.Context())
+//
+// With OAuth, a 401 EXPIRED_AUTHENTICATION answer (a token revoked or expired early,
+// or a skewed clock) makes the client refresh the token and send the request once
+// more; HubSpot warns that a 401 is not a reliable sign of expiry, so tokens are
+// otherwise refreshed from expires_in.
+func (c *Client) Do(req *http.Request, v any) (*Response, error) {
+	tok, err := c.authorize(req)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.send(req, v)
+	src, isOAuth := c.auth.(*oauthSource)
+	var ae *APIError
+	if !isOAuth || !errors.As(err, &ae) || ae.StatusCode != http.StatusUnauthorized || ae.Category != CategoryExpiredAuth {
+		return resp, err
+	}
+	retry, rerr := replay(req)
+	if rerr != nil {
+		return resp, err
+	}
+	src.expire(tok)
+	if _, aerr := c.authorize(retry); aerr != nil {
+		return resp, aerr
+	}
+	c.logger.WarnContext(req.Context(), "hubspot: access token rejected as expired; refreshed and retrying once")
+	return c.send(retry, v)
+}
+
+// authorize sets the bearer token on req and returns it.
+func (c *Client) authorize(req *http.Request) (string, error) {
+	if c.auth == nil {
+		return "", nil
+	}
+	tok, err := c.auth.Token(req.Context())
+	if err != nil {
+		return "", err
+	}
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	return tok, nil
+}
+
+// replay returns a copy of req with a fresh body.
+func replay(req *http.Request) (*http.Request, error) {
+	r := req.Clone(req.Context())
+	if req.Body != nil && req.Body != http.NoBody {
+		if req.GetBody == nil {
+			return nil, errors.New("request body cannot be replayed")
+		}
+		b, err := req.GetBody()
 		if err != nil {
 			return nil, err
 		}
-		if tok != "" {
-			req.Header.Set("Authorization", "Bearer "+tok)
-		}
+		r.Body = b
 	}
+	return r, nil
+}
+
+// send performs one logical call (httpx retries included) and finishes it.
+func (c *Client) send(req *http.Request, v any) (*Response, error) {
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {

@@ -64,7 +64,7 @@ func (s *ListsService) Memberships(ctx context.Context, listID string, opts *Mem
 			q.Set("after", opts.After)
 		}
 	}
-	req, err := s.client.newRequest(ctx, http.MethodGet, s.path(seg(listID), "memberships"), q, nil)
+	req, err := s.client.NewRequest(ctx, http.MethodGet, s.path(seg(listID), "memberships"), q, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -72,7 +72,7 @@ func (s *ListsService) Memberships(ctx context.Context, listID string, opts *Mem
 		Results []ListMembership `json:"results"`
 		Paging  *Paging          `json:"paging"`
 	}
-	resp, err := s.client.do(req, &page)
+	resp, err := s.client.Do(req, &page)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -112,14 +112,14 @@ func (s *ListsService) RecordMemberships(ctx context.Context, objectTypeID, reco
 	if objectTypeID == "" || recordID == "" {
 		return nil, nil, errors.New("hubspot: record list memberships: empty object type or record id")
 	}
-	req, err := s.client.newRequest(ctx, http.MethodGet, s.path("records", seg(objectTypeID), seg(recordID), "memberships"), nil, nil)
+	req, err := s.client.NewRequest(ctx, http.MethodGet, s.path("records", seg(objectTypeID), seg(recordID), "memberships"), nil, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	var out struct {
 		Results []RecordListMembership `json:"results"`
 	}
-	resp, err := s.client.do(req, &out)
+	resp, err := s.client.Do(req, &out)
 	if err != nil {
 		return nil, resp, err
 	}

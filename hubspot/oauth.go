@@ -197,6 +197,16 @@ func (s *oauthSource) Token(ctx context.Context) (string, error) {
 	return s.access, nil
 }
 
+// expire drops the current access token if it is still tok, so the next Token call
+// refreshes it.
+func (s *oauthSource) expire(tok string) {
+	s.sem <- struct{}{}
+	defer func() { <-s.sem }()
+	if s.access == tok {
+		s.access = ""
+	}
+}
+
 // valid reports whether the current token is still good: it is refreshed
 // RefreshAhead before expiry, or half-way through its life for short-lived tokens.
 // A seeded token without an expiry is refreshed before first use.

@@ -265,3 +265,30 @@ func TestLegacyTokenPath(t *testing.T) {
 	assert.Equal(t, "/oauth/v3/token", paths{version: VersionLegacy}.tokenPath())
 	assert.True(t, strings.HasPrefix(paths{version: Version202609}.tokenPath(), "/oauth/2026-03/"))
 }
+
+func TestOAuthExpiredAuthenticationRefreshesOnce(t *testing.T) {
+	clk := &clock{t: time.Now()}
+	ep := &tokenEndpoint{}
+	c, mux := oauthSetup(t, ep, OAuthConfig{}, clk)
+	var auths []string
+	mux.HandleFunc("PATCH /crm/objects/2026-09/deals/1", func(w http.ResponseWriter, r *http.Request) {
+		auths = append(auths, r.Header.Get("Authorization"))
+		testJSONBody(t, r, `{"properties":{"amount":"10"}}`)
+		if len(auths) == 1 {
+			writeJSON(w, 401, `{"status":"error","message":"The OAuth token used to make this call expired 2 minute(s) ago.","category":"EXPIRED_AUTHENTICATION"}`)
+			return
+		}
+		writeJSON(w, 200, `{"id":"1"}`)
+	})
+	_, _, err := c.Deals.Update(context.Background(), "1", map[string]string{"amount": "10"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Bearer access-1-abcdef", "Bearer access-2-abcdef"}, auths)
+
+	// A second rejection is returned, not looped on.
+	mux.HandleFunc("GET /crm/objects/2026-09/deals/2", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 401, `{"status":"error","message":"expired","category":"EXPIRED_AUTHENTICATION"}`)
+	})
+	_, _, err = c.Deals.Get(context.Background(), "2", nil)
+	require.ErrorIs(t, err, ErrUnauthorized)
+	assert.Equal(t, 3, ep.issued, "one refresh per rejected call, no loop")
+}

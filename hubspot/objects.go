@@ -138,12 +138,12 @@ func (s *ObjectsService) Get(ctx context.Context, id string, opts *GetOptions) (
 	if id == "" {
 		return nil, nil, errors.New("hubspot: get " + s.objectType + ": empty id")
 	}
-	req, err := s.client.newRequest(ctx, http.MethodGet, s.client.paths.objects(s.objectType, seg(id)), opts.query(), nil)
+	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.objects(s.objectType, seg(id)), opts.query(), nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	obj := new(Object)
-	resp, err := s.client.do(req, obj)
+	resp, err := s.client.Do(req, obj)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -177,12 +177,12 @@ func (s *ObjectsService) Create(ctx context.Context, create *ObjectCreateRequest
 	if create.Properties == nil {
 		create = &ObjectCreateRequest{Properties: map[string]string{}, Associations: create.Associations}
 	}
-	req, err := s.client.newRequest(ctx, http.MethodPost, s.client.paths.objects(s.objectType), nil, create)
+	req, err := s.client.NewRequest(ctx, http.MethodPost, s.client.paths.objects(s.objectType), nil, create)
 	if err != nil {
 		return nil, nil, err
 	}
 	obj := new(Object)
-	resp, err := s.client.do(req, obj)
+	resp, err := s.client.Do(req, obj)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -211,12 +211,12 @@ func (s *ObjectsService) Update(ctx context.Context, id string, properties map[s
 	body := struct {
 		Properties map[string]string `json:"properties"`
 	}{properties}
-	req, err := s.client.newRequest(idempotent(ctx), http.MethodPatch, s.client.paths.objects(s.objectType, seg(id)), q, body)
+	req, err := s.client.NewRequest(idempotent(ctx), http.MethodPatch, s.client.paths.objects(s.objectType, seg(id)), q, body)
 	if err != nil {
 		return nil, nil, err
 	}
 	obj := new(Object)
-	resp, err := s.client.do(req, obj)
+	resp, err := s.client.Do(req, obj)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -230,11 +230,11 @@ func (s *ObjectsService) Archive(ctx context.Context, id string) (*Response, err
 	if id == "" {
 		return nil, errors.New("hubspot: archive " + s.objectType + ": empty id")
 	}
-	req, err := s.client.newRequest(ctx, http.MethodDelete, s.client.paths.objects(s.objectType, seg(id)), nil, nil)
+	req, err := s.client.NewRequest(ctx, http.MethodDelete, s.client.paths.objects(s.objectType, seg(id)), nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	return s.client.do(req, nil)
+	return s.client.Do(req, nil)
 }
 
 // Merge merges objectIDToMerge into primaryID and returns the surviving record. Its
@@ -248,12 +248,12 @@ func (s *ObjectsService) Merge(ctx context.Context, primaryID, objectIDToMerge s
 		PrimaryObjectID string `json:"primaryObjectId"`
 		ObjectIDToMerge string `json:"objectIdToMerge"`
 	}{primaryID, objectIDToMerge}
-	req, err := s.client.newRequest(ctx, http.MethodPost, s.client.paths.objects(s.objectType, "merge"), nil, body)
+	req, err := s.client.NewRequest(ctx, http.MethodPost, s.client.paths.objects(s.objectType, "merge"), nil, body)
 	if err != nil {
 		return nil, nil, err
 	}
 	obj := new(Object)
-	resp, err := s.client.do(req, obj)
+	resp, err := s.client.Do(req, obj)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -300,7 +300,7 @@ func (s *ObjectsService) List(ctx context.Context, opts *ListOptions) ([]*Object
 			q.Set("archived", "true")
 		}
 	}
-	req, err := s.client.newRequest(ctx, http.MethodGet, s.client.paths.objects(s.objectType), q, nil)
+	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.objects(s.objectType), q, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -308,7 +308,7 @@ func (s *ObjectsService) List(ctx context.Context, opts *ListOptions) ([]*Object
 		Results []*Object `json:"results"`
 		Paging  *Paging   `json:"paging"`
 	}
-	resp, err := s.client.do(req, &page)
+	resp, err := s.client.Do(req, &page)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -344,4 +344,24 @@ func (s *ObjectsService) ListIter(ctx context.Context, opts *ListOptions) iter.S
 			o.After = resp.NextAfter
 		}
 	}
+}
+
+// GDPRDelete permanently deletes a contact and its history (POST
+// …/contacts/gdpr-delete {objectId, idProperty}; HubSpot answers 204 and fires
+// contact.privacyDeletion; hubspot-api.md §9, spec). idProperty may be "" (record
+// id) or a unique property such as "email". Only contacts support it. Repeating it
+// cannot write anything, so failures are retried.
+func (s *ObjectsService) GDPRDelete(ctx context.Context, id, idProperty string) (*Response, error) {
+	if id == "" {
+		return nil, errors.New("hubspot: gdpr-delete " + s.objectType + ": empty id")
+	}
+	body := struct {
+		ObjectID   string `json:"objectId"`
+		IDProperty string `json:"idProperty,omitempty"`
+	}{id, idProperty}
+	req, err := s.client.NewRequest(idempotent(ctx), http.MethodPost, s.client.paths.objects(s.objectType, "gdpr-delete"), nil, body)
+	if err != nil {
+		return nil, err
+	}
+	return s.client.Do(req, nil)
 }

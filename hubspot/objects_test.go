@@ -180,3 +180,41 @@ func TestCustomObjectAndLegacyPaths(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "77", obj.ID)
 }
+
+func TestGDPRDelete(t *testing.T) {
+	c, mux, _ := setup(t)
+	mux.HandleFunc("POST /crm/objects/2026-09/contacts/gdpr-delete", func(w http.ResponseWriter, r *http.Request) {
+		testJSONBody(t, r, `{"objectId":"jane@example.com","idProperty":"email"}`)
+		w.WriteHeader(204)
+	})
+	resp, err := c.Contacts.GDPRDelete(context.Background(), "jane@example.com", "email")
+	require.NoError(t, err)
+	assert.Equal(t, 204, resp.StatusCode)
+	_, err = c.Contacts.GDPRDelete(context.Background(), "", "")
+	require.Error(t, err)
+}
+
+func TestRawNewRequestAndDo(t *testing.T) {
+	c, mux, _ := setup(t)
+	var calls int
+	mux.HandleFunc("POST /crm/objects/2026-09/contacts/batch/read", func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		testHeader(t, r, "Authorization", "Bearer "+testToken)
+		if calls == 1 {
+			writeJSON(w, 503, `{}`)
+			return
+		}
+		testJSONBody(t, r, `{"inputs":[{"id":"1"}],"properties":[]}`)
+		writeJSON(w, 200, `{"status":"COMPLETE","results":[{"id":"1"}]}`)
+	})
+	body := map[string]any{"inputs": []map[string]string{{"id": "1"}}, "properties": []string{}}
+	req, err := c.NewRequest(MarkIdempotent(context.Background()), http.MethodPost, "/crm/objects/2026-09/contacts/batch/read", nil, body)
+	require.NoError(t, err)
+	var out struct {
+		Results []Object `json:"results"`
+	}
+	_, err = c.Do(req, &out)
+	require.NoError(t, err)
+	assert.Equal(t, 2, calls, "marked idempotent, so the 503 was retried")
+	assert.Equal(t, "1", out.Results[0].ID)
+}

@@ -67,7 +67,7 @@ func (s *OwnersService) List(ctx context.Context, opts *OwnerListOptions) ([]*Ow
 			q.Set("after", opts.After)
 		}
 	}
-	req, err := s.client.newRequest(ctx, http.MethodGet, s.client.paths.owners(), q, nil)
+	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.owners(), q, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -75,7 +75,7 @@ func (s *OwnersService) List(ctx context.Context, opts *OwnerListOptions) ([]*Ow
 		Results []*Owner `json:"results"`
 		Paging  *Paging  `json:"paging"`
 	}
-	resp, err := s.client.do(req, &page)
+	resp, err := s.client.Do(req, &page)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -114,12 +114,12 @@ func (s *OwnersService) Get(ctx context.Context, id string) (*Owner, *Response, 
 	if id == "" {
 		return nil, nil, errors.New("hubspot: get owner: empty id")
 	}
-	req, err := s.client.newRequest(ctx, http.MethodGet, s.client.paths.owners(seg(id)), nil, nil)
+	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.owners(seg(id)), nil, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	o := new(Owner)
-	resp, err := s.client.do(req, o)
+	resp, err := s.client.Do(req, o)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -51,14 +51,14 @@ func (s *PipelinesService) List(ctx context.Context, objectType string) ([]*Pipe
 	if objectType == "" {
 		return nil, nil, errors.New("hubspot: list pipelines: empty object type")
 	}
-	req, err := s.client.newRequest(ctx, http.MethodGet, s.client.paths.pipelines(objectType), nil, nil)
+	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.pipelines(objectType), nil, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	var out struct {
 		Results []*Pipeline `json:"results"`
 	}
-	resp, err := s.client.do(req, &out)
+	resp, err := s.client.Do(req, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -70,12 +70,12 @@ func (s *PipelinesService) Get(ctx context.Context, objectType, pipelineID strin
 	if objectType == "" || pipelineID == "" {
 		return nil, nil, errors.New("hubspot: get pipeline: empty object type or id")
 	}
-	req, err := s.client.newRequest(ctx, http.MethodGet, s.client.paths.pipelines(objectType, seg(pipelineID)), nil, nil)
+	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.pipelines(objectType, seg(pipelineID)), nil, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	p := new(Pipeline)
-	resp, err := s.client.do(req, p)
+	resp, err := s.client.Do(req, p)
 	if err != nil {
 		return nil, resp, err
 	}

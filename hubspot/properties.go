@@ -145,14 +145,14 @@ func (s *PropertiesService) List(ctx context.Context, objectType string, opts *P
 			q.Set("dataSensitivity", opts.DataSensitivity)
 		}
 	}
-	req, err := s.client.newRequest(ctx, http.MethodGet, s.client.paths.properties(objectType), q, nil)
+	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.properties(objectType), q, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	var out struct {
 		Results []*Property `json:"results"`
 	}
-	resp, err := s.client.do(req, &out)
+	resp, err := s.client.Do(req, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -164,12 +164,12 @@ func (s *PropertiesService) Get(ctx context.Context, objectType, name string) (*
 	if name == "" {
 		return nil, nil, errors.New("hubspot: get property: empty name")
 	}
-	req, err := s.client.newRequest(ctx, http.MethodGet, s.client.paths.properties(objectType, seg(name)), nil, nil)
+	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.properties(objectType, seg(name)), nil, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	p := new(Property)
-	resp, err := s.client.do(req, p)
+	resp, err := s.client.Do(req, p)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -183,12 +183,12 @@ func (s *PropertiesService) Create(ctx context.Context, objectType string, p *Pr
 	if err := p.validate(); err != nil {
 		return nil, nil, err
 	}
-	req, err := s.client.newRequest(ctx, http.MethodPost, s.client.paths.properties(objectType), nil, p)
+	req, err := s.client.NewRequest(ctx, http.MethodPost, s.client.paths.properties(objectType), nil, p)
 	if err != nil {
 		return nil, nil, err
 	}
 	out := new(Property)
-	resp, err := s.client.do(req, out)
+	resp, err := s.client.Do(req, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -215,12 +215,12 @@ func (s *PropertiesService) Update(ctx context.Context, objectType, name string,
 	if name == "" || u == nil {
 		return nil, nil, errors.New("hubspot: update property: empty name or nil update")
 	}
-	req, err := s.client.newRequest(idempotent(ctx), http.MethodPatch, s.client.paths.properties(objectType, seg(name)), nil, u)
+	req, err := s.client.NewRequest(idempotent(ctx), http.MethodPatch, s.client.paths.properties(objectType, seg(name)), nil, u)
 	if err != nil {
 		return nil, nil, err
 	}
 	out := new(Property)
-	resp, err := s.client.do(req, out)
+	resp, err := s.client.Do(req, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -232,9 +232,9 @@ func (s *PropertiesService) Archive(ctx context.Context, objectType, name string
 	if name == "" {
 		return nil, errors.New("hubspot: archive property: empty name")
 	}
-	req, err := s.client.newRequest(ctx, http.MethodDelete, s.client.paths.properties(objectType, seg(name)), nil, nil)
+	req, err := s.client.NewRequest(ctx, http.MethodDelete, s.client.paths.properties(objectType, seg(name)), nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	return s.client.do(req, nil)
+	return s.client.Do(req, nil)
 }

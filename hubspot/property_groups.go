@@ -31,14 +31,14 @@ type PropertyGroupUpdate struct {
 
 // ListGroups returns the property groups of an object type.
 func (s *PropertiesService) ListGroups(ctx context.Context, objectType string) ([]*PropertyGroup, *Response, error) {
-	req, err := s.client.newRequest(ctx, http.MethodGet, s.client.paths.properties(objectType, "groups"), nil, nil)
+	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.properties(objectType, "groups"), nil, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	var out struct {
 		Results []*PropertyGroup `json:"results"`
 	}
-	resp, err := s.client.do(req, &out)
+	resp, err := s.client.Do(req, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -50,12 +50,12 @@ func (s *PropertiesService) GetGroup(ctx context.Context, objectType, name strin
 	if name == "" {
 		return nil, nil, errors.New("hubspot: get property group: empty name")
 	}
-	req, err := s.client.newRequest(ctx, http.MethodGet, s.client.paths.properties(objectType, "groups", seg(name)), nil, nil)
+	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.properties(objectType, "groups", seg(name)), nil, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	g := new(PropertyGroup)
-	resp, err := s.client.do(req, g)
+	resp, err := s.client.Do(req, g)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -67,12 +67,12 @@ func (s *PropertiesService) CreateGroup(ctx context.Context, objectType string, 
 	if g == nil || g.Name == "" || g.Label == "" {
 		return nil, nil, &InputError{Field: "name/label", Reason: "a property group needs a name and a label"}
 	}
-	req, err := s.client.newRequest(ctx, http.MethodPost, s.client.paths.properties(objectType, "groups"), nil, g)
+	req, err := s.client.NewRequest(ctx, http.MethodPost, s.client.paths.properties(objectType, "groups"), nil, g)
 	if err != nil {
 		return nil, nil, err
 	}
 	out := new(PropertyGroup)
-	resp, err := s.client.do(req, out)
+	resp, err := s.client.Do(req, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -84,12 +84,12 @@ func (s *PropertiesService) UpdateGroup(ctx context.Context, objectType, name st
 	if name == "" || u == nil {
 		return nil, nil, errors.New("hubspot: update property group: empty name or nil update")
 	}
-	req, err := s.client.newRequest(idempotent(ctx), http.MethodPatch, s.client.paths.properties(objectType, "groups", seg(name)), nil, u)
+	req, err := s.client.NewRequest(idempotent(ctx), http.MethodPatch, s.client.paths.properties(objectType, "groups", seg(name)), nil, u)
 	if err != nil {
 		return nil, nil, err
 	}
 	out := new(PropertyGroup)
-	resp, err := s.client.do(req, out)
+	resp, err := s.client.Do(req, out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -297,12 +297,12 @@ func (s *ObjectsService) Search(ctx context.Context, req *SearchRequest) (*Searc
 			return nil, nil, &SearchError{Reason: fmt.Sprintf("request body is %d bytes, at most %d", len(b), lim.MaxBodyBytes)}
 		}
 	}
-	hreq, err := s.client.newRequest(idempotent(ctx), http.MethodPost, s.client.paths.objects(s.objectType, "search"), nil, req)
+	hreq, err := s.client.NewRequest(idempotent(ctx), http.MethodPost, s.client.paths.objects(s.objectType, "search"), nil, req)
 	if err != nil {
 		return nil, nil, err
 	}
 	res := new(SearchResult)
-	resp, err := s.client.do(hreq, res)
+	resp, err := s.client.Do(hreq, res)
 	if err != nil {
 		return nil, resp, err
 	}
