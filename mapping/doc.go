@@ -53,8 +53,8 @@
 // HubSpot properties into the same form (dates as midnight-UTC epoch ms,
 // datetimes as epoch ms, numbers without trailing zeros, emails lower-case,
 // phones as digits). Empty strings are folded into "no value". A value the
-// engine wrote therefore comes back equal, and [Object.Patch] emits nothing
-// for it.
+// engine wrote therefore comes back equal, and neither [Object.Patch] nor
+// [Object.HubSpotChanges] emits anything for it.
 //
 // # Writing to ConnectWise
 //

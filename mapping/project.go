@@ -1,5 +1,7 @@
 package mapping
 
+import "slices"
+
 // Object is a compiled object mapping. All methods are safe for concurrent
 // use; projections are pure functions of their arguments.
 type Object struct {
@@ -254,4 +256,29 @@ func (o *Object) CreateBody(v Values, lk *Lookups) (map[string]any, error) {
 		}
 	}
 	return body, errs.orNil()
+}
+
+// HubSpotChanges returns the HubSpot properties to write so that a HubSpot
+// record holds the values v, for the fields flowing toward HubSpot (all of
+// them, or only those named in fields). With current == nil (a create) it
+// returns every such field that has a value; otherwise only the fields whose
+// canonical values differ from current (as returned by FromHubSpot), with
+// "" for a value to clear, the form HubSpot takes to empty a property.
+func (o *Object) HubSpotChanges(v, current Values, fields []string) map[string]string {
+	out := map[string]string{}
+	for _, f := range o.fields {
+		if f.dir == Off || !f.dir.toHS() || (fields != nil && !slices.Contains(fields, f.prop)) {
+			continue
+		}
+		want, ok := v[f.prop]
+		switch {
+		case current == nil:
+			if ok && want != "" {
+				out[f.prop] = want
+			}
+		case want != current[f.prop]:
+			out[f.prop] = want
+		}
+	}
+	return out
 }

@@ -288,3 +288,13 @@ func TestConnectWiseFieldsIncludesConcatPaths(t *testing.T) {
 	))
 	assert.Equal(t, []string{"id", "firstName", "lastName", "company"}, o.ConnectWiseFields())
 }
+
+func TestHubSpotChanges(t *testing.T) {
+	o := compileOne(t, contactSpec())
+	v := Values{"cw_contact_id": "5", "firstname": "Ann", "email": "ann@b.co"}
+	assert.Equal(t, map[string]string{"cw_contact_id": "5", "firstname": "Ann", "email": "ann@b.co"}, o.HubSpotChanges(v, nil, nil))
+	cur := Values{"cw_contact_id": "5", "firstname": "Anne", "status": "Active"}
+	assert.Equal(t, map[string]string{"firstname": "Ann", "email": "ann@b.co", "status": ""}, o.HubSpotChanges(v, cur, nil))
+	assert.Equal(t, map[string]string{"email": "ann@b.co"}, o.HubSpotChanges(v, cur, []string{"email", "nope"}))
+	assert.Empty(t, o.HubSpotChanges(cur, cur, nil))
+}

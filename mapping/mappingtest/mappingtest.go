@@ -132,8 +132,9 @@ func AssertPatch(t testing.TB, obj *mapping.Object, props map[string]string, cur
 // RoundTrip checks every bidirectional field of obj on a ConnectWise
 // record: the projected HubSpot values are already canonical (reading them
 // back from HubSpot changes nothing), a ConnectWise create body built from
-// them projects to the same values, and patching the original record with
-// them is a no-op.
+// them projects to the same values, and writing them back to either side
+// (Patch of the original record, HubSpotChanges against the read-back
+// values) is a no-op.
 func RoundTrip(t testing.TB, obj *mapping.Object, cwJSON []byte, lk *mapping.Lookups) {
 	t.Helper()
 	rec := ConnectWise(t, cwJSON)
@@ -166,6 +167,9 @@ func RoundTrip(t testing.TB, obj *mapping.Object, cwJSON []byte, lk *mapping.Loo
 		if again[p] != v[p] {
 			t.Errorf("mappingtest: %s.%s: round trip through ConnectWise changed %q to %q", obj.Name(), p, v[p], again[p])
 		}
+	}
+	if ch := obj.HubSpotChanges(v, fromHS, nil); len(ch) > 0 {
+		t.Errorf("mappingtest: %s: writing canonical values back to HubSpot is not a no-op: %v", obj.Name(), ch)
 	}
 	ops, err := obj.Patch(v, rec, lk, both)
 	if err != nil {
