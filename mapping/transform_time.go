@@ -199,6 +199,21 @@ func newDatetime(st Step) (*Transform, error) {
 		},
 		Reversible: true,
 		Kind:       KindDatetime,
-		Normalize:  normalizeDatetime,
+		// ConnectWise keeps seconds, so HubSpot values compare at second
+		// precision: a HubSpot edit with milliseconds does not come back
+		// from ConnectWise as a different value.
+		Normalize: normalizeDatetimeSeconds,
 	}, nil
+}
+
+// normalizeDatetimeSeconds is normalizeDatetime truncated to whole seconds.
+func normalizeDatetimeSeconds(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", nil
+	}
+	t, err := parseHSTime(s)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(t.Truncate(time.Second).UnixMilli(), 10), nil
 }

@@ -108,6 +108,14 @@ func TestDatetime(t *testing.T) {
 		{"2026-06-09T23:59:49+02:00", "2026-06-09T21:59:49Z", nil},
 		{"99999999999999999999", nil, ErrInvalidValue},
 	})
+	n, err := tr.Normalize("2022-06-01T14:31:48.469Z")
+	require.NoError(t, err)
+	assert.Equal(t, "1654093908000", n, "compared at ConnectWise's second precision")
+	n, err = tr.Normalize("")
+	require.NoError(t, err)
+	assert.Empty(t, n)
+	_, err = tr.Normalize("soon")
+	assert.ErrorIs(t, err, ErrInvalidValue)
 	tz := build(t, S("datetime", "zone", "Europe/Berlin"))
 	runHS(t, tz, nil, []tcase{{"2026-06-09T23:59:49", ms20260609at215, nil}})
 
@@ -129,6 +137,6 @@ func TestDatetime(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, want, got)
 	}
-	_, err := normalizeDate("2026-06-09T10:00:00Z")
+	_, err = normalizeDate("2026-06-09T10:00:00Z")
 	assert.ErrorIs(t, err, ErrInvalidValue)
 }
