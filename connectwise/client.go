@@ -79,7 +79,6 @@ type Client struct {
 	codebase       string // without slashes; "" until resolved
 	codebasePinned bool
 	companyInfo    *CompanyInfo
-	discoveryErr   error
 
 	commTypesMu sync.Mutex
 	commTypes   []CommunicationType
@@ -158,6 +157,9 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	}
 	creds.CompanyID = strings.TrimSpace(creds.CompanyID)
 	creds.ClientID = strings.TrimSpace(creds.ClientID)
+	if strings.ContainsFunc(creds.ClientID+creds.PublicKey+creds.PrivateKey, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return nil, &ConfigError{Field: "ClientID/PublicKey/PrivateKey", Reason: "contain control characters (a pasted line break?)"}
+	}
 	if strings.ContainsAny(creds.CompanyID, "/?#+:") {
 		return nil, &ConfigError{Field: "CompanyID", Reason: "must be the company name typed at login, without '/', '?', '#', '+' or ':'"}
 	}

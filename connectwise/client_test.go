@@ -38,6 +38,8 @@ func TestNewClientRequiresCredentials(t *testing.T) {
 
 	_, err = NewClient(Credentials{CompanyID: "a+b", Site: "x.example.com", PublicKey: "p", PrivateKey: "k", ClientID: "c"})
 	assert.ErrorIs(t, err, ErrInvalidConfig)
+	_, err = NewClient(Credentials{CompanyID: "a", Site: "x.example.com", PublicKey: "p", PrivateKey: "k", ClientID: "c\r\nX-Evil: 1"})
+	assert.ErrorIs(t, err, ErrInvalidConfig)
 	_, err = NewClient(Credentials{CompanyID: "a", Site: "http://x.example.com", PublicKey: "p", PrivateKey: "k", ClientID: "c"})
 	assert.ErrorIs(t, err, ErrInvalidSite)
 }

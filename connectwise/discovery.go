@@ -94,7 +94,6 @@ func (c *Client) resolveCodebase(ctx context.Context) (string, error) {
 	if errors.As(err, &de) && de.Status == 0 {
 		return "", err // transport failure: the API calls would fail the same way
 	}
-	c.discoveryErr = err
 	c.logger.WarnContext(ctx, "connectwise: codebase discovery failed, using the fallback codebase",
 		"fallback", DefaultCodebase, "error", err)
 	c.codebase = DefaultCodebase

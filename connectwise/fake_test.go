@@ -159,8 +159,14 @@ func TestFakeCompanyWritesAndQuotes(t *testing.T) {
 	assert.NotNil(t, got.Info.LastUpdated)
 	_, err = c.Companies.Delete(ctx, co.ID)
 	require.NoError(t, err)
-	_, _, err = c.Companies.Get(ctx, co.ID)
-	assert.ErrorIs(t, err, connectwise.ErrNotFound)
+	// Deleted companies may still be returned by id, flagged (SOURCES.md company-get.json).
+	gone, _, err := c.Companies.Get(ctx, co.ID)
+	if err == nil {
+		require.NotNil(t, gone.DeletedFlag)
+		assert.True(t, *gone.DeletedFlag)
+	} else {
+		assert.ErrorIs(t, err, connectwise.ErrNotFound)
+	}
 }
 
 func TestFakeContactsEmail(t *testing.T) {
