@@ -136,3 +136,23 @@ func TestSourceLine(t *testing.T) {
 	assert.Equal(t, 0, src.line("groups[0]"))
 	assert.Equal(t, "x:1: m [c at l]", Issue{File: "x", Line: 1, Message: "m", Code: "c", Location: "l"}.String())
 }
+
+// Default() written as YAML is checked in as documentation of the format,
+// and loads back to the same spec.
+func TestDefaultAsYAML(t *testing.T) {
+	out, err := yaml.Marshal(Default())
+	require.NoError(t, err)
+	path := filepath.Join("testdata", "golden", "default.yaml")
+	if os.Getenv("HUBWISE_UPDATE_GOLDEN") != "" {
+		require.NoError(t, os.WriteFile(path, out, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(out))
+	s, err := LoadYAML("default.yaml", want)
+	require.NoError(t, err)
+	assert.Equal(t, Default().Objects, s.Objects)
+	assert.Equal(t, Default().Groups, s.Groups)
+	_, err = Compile(s, nil)
+	require.NoError(t, err)
+}
