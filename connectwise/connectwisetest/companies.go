@@ -42,7 +42,7 @@ func companiesDef() *resourceDef {
 			"userDefinedField5": 50, "userDefinedField6": 50, "userDefinedField7": 50, "userDefinedField8": 50,
 			"userDefinedField9": 50, "userDefinedField10": 50,
 		},
-		forwardOnly: true, callbackType: "company", udfScreen: "cp100", subRoutes: true, firstID: 250,
+		forwardOnly: true, callbackType: "company", udfScreen: "cp100", subRoutes: true, firstID: 250, softDelete: true,
 		summary: func(r Record) Record {
 			return Record{"id": r["id"], "identifier": r["identifier"], "name": r["name"]}
 		},

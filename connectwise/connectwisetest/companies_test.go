@@ -196,10 +196,20 @@ func TestCompanyPatchPutDelete(t *testing.T) {
 	assert.Equal(t, 400, r.status)
 	assert.Contains(t, string(r.body), `"code":"OutOfRange"`)
 
+	n := len(c.do("GET", "company/companies", nil).list(t))
 	assert.Equal(t, 204, c.do("DELETE", path, nil).status)
 	r = c.do("DELETE", path, nil)
 	assert.Equal(t, 404, r.status)
 	assert.JSONEq(t, `{"code":"NotFound","message":"Company 250 not found"}`, string(r.body))
+	// Soft delete: still returned by id (company-get.json), left out of lists
+	// unless asked for.
+	m = c.do("GET", path, nil).obj(t)
+	assert.Equal(t, true, m["deletedFlag"])
+	assert.Equal(t, "HubwiseAPI", m["deletedBy"])
+	assert.NotEmpty(t, m["dateDeleted"])
+	assert.Len(t, c.do("GET", "company/companies", nil).list(t), n-1)
+	assert.Len(t, c.do("GET", "company/companies?conditions=deletedFlag%3Dtrue", nil).list(t), 1)
+	assert.JSONEq(t, `{"count":1}`, string(c.do("GET", "company/companies/count?conditions=deletedFlag%3Dtrue", nil).body))
 }
 
 func customValue(rec map[string]any, id int) any {
@@ -210,4 +220,13 @@ func customValue(rec map[string]any, id int) any {
 		}
 	}
 	return "missing"
+}
+
+func TestCompanyHardDelete(t *testing.T) {
+	s, c := setup(t, Options{HardDeleteCompanies: true})
+	_, err := s.Create(Companies, company("Acme", "Acme"))
+	require.NoError(t, err)
+	assert.Equal(t, 204, c.do("DELETE", "company/companies/250", nil).status)
+	assert.Equal(t, 404, c.do("GET", "company/companies/250", nil).status)
+	assert.Zero(t, s.Len(Companies))
 }

@@ -26,6 +26,8 @@ type listQuery struct {
 	forwardOnly         bool
 	// noLinks: forward-only was asked of an endpoint without support for it.
 	noLinks bool
+	// hideDeleted leaves soft-deleted records out.
+	hideDeleted bool
 }
 
 type orderKey struct {
@@ -46,6 +48,14 @@ func (s *Server) parseListQuery(def *resourceDef, r *http.Request) (*listQuery, 
 	var err error
 	if lq.cond, err = s.parseFor(def, q["conditions"], false); err != nil {
 		return nil, err
+	}
+	if def.softDelete {
+		lq.hideDeleted = true
+		for _, c := range fields(lq.cond) {
+			if strings.EqualFold(c.Field, "deletedFlag") {
+				lq.hideDeleted = false
+			}
+		}
 	}
 	if lq.child, err = s.parseFor(def, q["childconditions"], true); err != nil {
 		return nil, err
@@ -160,6 +170,9 @@ func condHTTP(err error) error {
 
 // match applies the three condition kinds.
 func (lq *listQuery) match(rec Record) bool {
+	if lq.hideDeleted && rec["deletedFlag"] == true {
+		return false
+	}
 	return Eval(lq.cond, rec) && EvalChild(lq.child, rec) && EvalCustomFields(lq.custom, rec)
 }
 

@@ -35,6 +35,11 @@ type resourceDef struct {
 	prepare func(s *Server, w *write) []FieldError
 	// subRoutes registers routes below /{id}/.
 	subRoutes bool
+	// softDelete keeps deleted records with deletedFlag, dateDeleted and
+	// deletedBy: a deleted company is still returned by id (payload
+	// company-get.json). Lists leave them out unless the conditions name
+	// deletedFlag (inferred: the UI hides deleted companies).
+	softDelete bool
 	// internal resources have no routes of their own (forecast items, board
 	// statuses are served below their parents).
 	internal bool
@@ -321,8 +326,17 @@ func (s *Server) remove(w http.ResponseWriter, r *http.Request, d *resourceDef) 
 func (s *Server) deleteRecord(d *resourceDef, id int, user bool) error {
 	s.mu.Lock()
 	c := s.coll(d.path)
-	_, ok := c.recs[id]
-	if ok {
+	rec, ok := c.recs[id]
+	if ok && d.softDelete && !s.opts.HardDeleteCompanies {
+		if rec["deletedFlag"] == true {
+			s.mu.Unlock()
+			return notFound(d.label, id)
+		}
+		now, member := stamp(s.now()), s.member(user)
+		rec["deletedFlag"], rec["dateDeleted"], rec["deletedBy"] = true, now, member
+		in := info(rec)
+		in["lastUpdated"], in["updatedBy"] = now, member
+	} else if ok {
 		delete(c.recs, id)
 		if d.path == "sales/opportunities" {
 			delete(s.forecast, id)

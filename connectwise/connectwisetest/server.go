@@ -61,6 +61,12 @@ type Options struct {
 	// of the Forecast object itself (the model shape). Which one live tenants
 	// send is not known (connectwise-api.md §11b).
 	ForecastAsArray bool
+	// HardDeleteCompanies makes DELETE /company/companies/{id} remove the
+	// record. By default companies are soft-deleted as ConnectWise does: the
+	// record keeps deletedFlag true, dateDeleted and deletedBy, is still
+	// returned by id (payload company-get.json) and drops out of lists unless
+	// the conditions name deletedFlag.
+	HardDeleteCompanies bool
 	// Empty starts the fake without the default lookup records (statuses,
 	// types, communication types, stages, members, boards, ...).
 	Empty bool
