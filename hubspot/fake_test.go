@@ -269,7 +269,10 @@ func TestFakeOAuthInstallAndRefresh(t *testing.T) {
 	hs, err := hubspot.NewClient(hubspot.WithBaseURL(fake.URL()), hubspot.WithClock(clk.now), hubspot.WithoutRateLimit(),
 		hubspot.WithOAuth(hubspot.OAuthConfig{ClientID: app.ClientID, ClientSecret: app.ClientSecret, RefreshToken: tok.RefreshToken,
 			AccessToken: tok.AccessToken, Expiry: tok.Expiry,
-			OnRefresh: func(ctx context.Context, t *hubspot.Token) error { rotated = append(rotated, t.RefreshToken); return nil }}))
+			OnRefresh: func(ctx context.Context, t *hubspot.Token) error {
+				rotated = append(rotated, t.RefreshToken)
+				return nil
+			}}))
 	require.NoError(t, err)
 	_, _, err = hs.Owners.List(ctx, nil)
 	require.NoError(t, err)
