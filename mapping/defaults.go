@@ -81,16 +81,17 @@ func Default() *Spec {
 				Fields: []FieldMapping{
 					{HubSpot: PropCWCompanyID, ConnectWise: "id", Direction: ToHubSpot, Property: idProp("ConnectWise Company Rec ID")},
 					// identifier: required on create, max 30 (connectwise-api.md §5).
-					{HubSpot: PropCWCompanyIdentifier, ConnectWise: "identifier", Transform: []Step{S("trim")}, Property: idProp("ConnectWise Company ID")},
-					{HubSpot: "name", ConnectWise: "name", Transform: []Step{S("trim")}},
-					{HubSpot: "website", ConnectWise: "website", Transform: []Step{S("trim")}},
+					{HubSpot: PropCWCompanyIdentifier, ConnectWise: "identifier", Transform: []Step{S("trim"), S("maxlen", "n", "30")}, Property: idProp("ConnectWise Company ID")},
+					{HubSpot: "name", ConnectWise: "name", Transform: []Step{S("trim"), S("maxlen", "n", "50")}},
+					{HubSpot: "website", ConnectWise: "website", Transform: []Step{S("trim"), S("maxlen", "n", "255")}},
 					{HubSpot: "domain", ConnectWise: "website", Direction: ToHubSpot, Transform: []Step{S("domain")}},
-					{HubSpot: "phone", ConnectWise: "phoneNumber", Transform: []Step{S("phone")}},
-					{HubSpot: "address", ConnectWise: "addressLine1", Transform: []Step{S("trim")}},
-					{HubSpot: "address2", ConnectWise: "addressLine2", Transform: []Step{S("trim")}},
-					{HubSpot: "city", ConnectWise: "city", Transform: []Step{S("trim")}},
-					{HubSpot: "state", ConnectWise: "state", Transform: []Step{S("trim")}},
-					{HubSpot: "zip", ConnectWise: "zip", Transform: []Step{S("trim")}},
+					{HubSpot: "phone", ConnectWise: "phoneNumber", Transform: []Step{S("phone"), S("maxlen", "n", "30")}},
+					// Address fields: max 50, zip 12 (connectwise-api.md §5).
+					{HubSpot: "address", ConnectWise: "addressLine1", Transform: []Step{S("trim"), S("maxlen", "n", "50")}},
+					{HubSpot: "address2", ConnectWise: "addressLine2", Transform: []Step{S("trim"), S("maxlen", "n", "50")}},
+					{HubSpot: "city", ConnectWise: "city", Transform: []Step{S("trim"), S("maxlen", "n", "50")}},
+					{HubSpot: "state", ConnectWise: "state", Transform: []Step{S("trim"), S("maxlen", "n", "50")}},
+					{HubSpot: "zip", ConnectWise: "zip", Transform: []Step{S("trim"), S("maxlen", "n", "12")}},
 					{HubSpot: "country", ConnectWise: "country/name", Direction: ToHubSpot},
 					{HubSpot: "numberofemployees", ConnectWise: "numberOfEmployees", Transform: []Step{S("number")}},
 					{HubSpot: "annualrevenue", ConnectWise: "annualRevenue", Transform: []Step{S("number")}},
@@ -124,7 +125,8 @@ func Default() *Spec {
 				Match: []MatchKey{{HubSpot: PropCWOpportunityID}},
 				Fields: []FieldMapping{
 					{HubSpot: PropCWOpportunityID, ConnectWise: "id", Direction: ToHubSpot, Property: idProp("ConnectWise Rec ID (Opportunity #)")},
-					{HubSpot: "dealname", ConnectWise: "name", Transform: []Step{S("trim")}},
+					// Opportunity name max 100 (connectwise-api.md §5).
+					{HubSpot: "dealname", ConnectWise: "name", Transform: []Step{S("trim"), S("maxlen", "n", "100")}},
 					// closedate is a datetime property (hubspot-api.md §8);
 					// expectedCloseDate is sent as midnight UTC (connectwise-api.md §10).
 					{HubSpot: "closedate", ConnectWise: "expectedCloseDate", Transform: []Step{S("datetime")}},

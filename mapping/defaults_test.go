@@ -182,3 +182,16 @@ func TestDefaultAgainstLiveSchema(t *testing.T) {
 	assert.Equal(t, []string{"id", "name", "expectedCloseDate", "stage", "primarySalesRep", "notes", "status"},
 		m.Object(mapping.ObjectDeals).ConnectWiseFields())
 }
+
+func TestDefaultRefusesOverlongIdentifier(t *testing.T) {
+	obj := compileDefault(t).Object(mapping.ObjectCompanies)
+	v := mapping.Values{"hs_object_id": "19876543210", "name": "Acme", mapping.PropCWCompanyIdentifier: "AcmeHoldingsInternationalGroupLLC"}
+	body, err := obj.CreateBody(v, nil)
+	var fe *mapping.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "19876543210", fe.RecordID)
+	assert.Equal(t, mapping.PropCWCompanyIdentifier, fe.Field)
+	assert.ErrorIs(t, err, mapping.ErrInvalidValue)
+	assert.Equal(t, "Acme", body["name"])
+	assert.NotContains(t, body, "identifier")
+}

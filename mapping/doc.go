@@ -74,7 +74,8 @@
 // in a chosen zone, across DST), map (picklists; an unmapped value is an
 // error unless a default is given), lookup (run-time tables such as
 // ConnectWise member to HubSpot owner), split, concat, join, const, default
-// domain and list (arrays to HubSpot multi-select "a;b"). Register your own with [Registry.Register]. Every transform
+// domain, list (arrays to HubSpot multi-select "a;b") and maxlen
+// (ConnectWise field lengths). Register your own with [Registry.Register]. Every transform
 // declares whether it is reversible; a bidirectional field needs reversible
 // steps or an explicit reverse.
 //

@@ -55,7 +55,7 @@ type Registry struct {
 
 // NewRegistry returns a registry with the built-in transforms: trim, lower,
 // upper, text, email, phone, number, bool, not, date, datetime, map, lookup,
-// split, concat, join, const, default, domain and list.
+// split, concat, join, const, default, domain, list and maxlen.
 func NewRegistry() *Registry {
 	r := &Registry{transforms: map[string]Factory{}, predicates: map[string]Predicate{}}
 	for name, f := range builtins() {

@@ -28,6 +28,7 @@ func builtins() map[string]Factory {
 		"default":  newDefault,
 		"domain":   newDomain,
 		"list":     newList,
+		"maxlen":   newMaxLen,
 	}
 }
 

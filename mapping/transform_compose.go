@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // newSplit picks one part of a string split on "sep" (default " "): part is
@@ -204,6 +205,43 @@ func newDefault(st Step) (*Transform, error) {
 				return rev, nil
 			}
 			return v, nil
+		},
+		Reversible: true,
+	}, nil
+}
+
+// newMaxLen enforces a ConnectWise field's maximum length on values written
+// toward ConnectWise ("n" runes; connectwise-api.md §5 lists them, e.g.
+// company identifier 30, name 50, opportunity name 100), so an overlong
+// HubSpot value fails as a field error naming the record instead of a 400
+// for the whole write. With truncate=true it cuts the value instead. Values
+// toward HubSpot pass unchanged.
+func newMaxLen(st Step) (*Transform, error) {
+	a := argsOf(st)
+	nStr := a.get("n", "")
+	trunc := a.get("truncate", "false")
+	if err := a.done(false); err != nil {
+		return nil, err
+	}
+	n, err := strconv.Atoi(nStr)
+	if err != nil || n <= 0 {
+		return nil, fmt.Errorf("n must be a positive integer, not %q", nStr)
+	}
+	cut, err := parseBool(trunc)
+	if err != nil {
+		return nil, fmt.Errorf("truncate must be true or false")
+	}
+	return &Transform{
+		ToHubSpot: func(v any, _ *Env) (any, error) { return v, nil },
+		ToConnectWise: func(v any, _ *Env) (any, error) {
+			s, ok := v.(string)
+			if !ok || utf8.RuneCountInString(s) <= n {
+				return v, nil
+			}
+			if !cut {
+				return nil, invalid("longer than %d characters", n)
+			}
+			return string([]rune(s)[:n]), nil
 		},
 		Reversible: true,
 	}, nil

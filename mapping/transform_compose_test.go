@@ -50,3 +50,14 @@ func TestDomain(t *testing.T) {
 		{3.0, nil, ErrInvalidValue},
 	})
 }
+
+func TestMaxLen(t *testing.T) {
+	tr := build(t, S("maxlen", "n", "5"))
+	runHS(t, tr, nil, []tcase{{"longer than five", "longer than five", nil}})
+	runCW(t, tr, nil, []tcase{{"héllo", "héllo", nil}, {"héllo!", nil, ErrInvalidValue}, {nil, nil, nil}})
+	runCW(t, build(t, S("maxlen", "n", "3", "truncate", "true")), nil, []tcase{{"héllo", "hél", nil}})
+	for _, bad := range []Step{S("maxlen"), S("maxlen", "n", "0"), S("maxlen", "n", "3", "truncate", "maybe")} {
+		_, err := NewRegistry().build(bad)
+		assert.Error(t, err)
+	}
+}
