@@ -166,6 +166,8 @@ func TestContactSearch(t *testing.T) {
 	assert.JSONEq(t, `{"count":1}`, string(r.body))
 	r = c.do("GET", "company/contacts?customFieldConditions="+url.QueryEscape(`caption = `), nil)
 	assert.Equal(t, 400, r.status)
+	r = c.do("GET", "company/contacts?customFieldConditions="+url.QueryEscape(`label = "x"`), nil)
+	assert.JSONEq(t, `{"code":"ApiFindCondition","message":"label is not a recognized name."}`, string(r.body))
 }
 
 func TestContactCommunications(t *testing.T) {
@@ -193,4 +195,21 @@ func TestContactCommunications(t *testing.T) {
 	assert.Equal(t, 404, c.do("GET", "company/contacts/1/communications", nil).status)
 	assert.Equal(t, 404, c.do("GET", "company/contacts/58000/notes", nil).status)
 	assert.Equal(t, 200, c.do("GET", "company/contacts/types/1", nil).status)
+}
+
+func TestRequireCustomFieldsOnPatch(t *testing.T) {
+	s, c := setup(t, Options{RequireCustomFieldsOnPatch: true})
+	_, err := s.Create(Contacts, map[string]any{"firstName": "Ann"})
+	require.NoError(t, err)
+	r := c.do("PATCH", "company/contacts/58000", []any{map[string]any{"op": "replace", "path": "lastName", "value": "Lee"}})
+	assert.Equal(t, 400, r.status)
+	assert.Contains(t, string(r.body), "/customFields")
+	r = c.do("PATCH", "company/contacts/58000", []any{map[string]any{"op": "replace", "path": "lastName", "value": "Lee"},
+		map[string]any{"op": "replace", "path": "/customFields", "value": []any{}}})
+	assert.Equal(t, 200, r.status)
+	// PUT keeps server-maintained fields.
+	before, _ := s.Get(Contacts, 58000)
+	r = c.do("PUT", "company/contacts/58000", map[string]any{"firstName": "Ann"})
+	require.Equal(t, 200, r.status, string(r.body))
+	assert.Equal(t, before["mobileGuid"], r.obj(t)["mobileGuid"])
 }

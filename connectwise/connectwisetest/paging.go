@@ -65,6 +65,11 @@ func (s *Server) parseListQuery(def *resourceDef, r *http.Request) (*listQuery, 
 		if err != nil {
 			return nil, condHTTP(err)
 		}
+		for _, cmp := range fields(e) {
+			if !customFieldKeys[strings.ToLower(cmp.Field)] {
+				return nil, badRequest("ApiFindCondition", cmp.Field+" is not a recognized name.")
+			}
+		}
 		lq.custom = e
 	}
 	if o := q["orderby"]; o != "" {
@@ -126,6 +131,11 @@ func (s *Server) parseListQuery(def *resourceDef, r *http.Request) (*listQuery, 
 	}
 	return lq, nil
 }
+
+// customFieldKeys are the keys of a customFields entry (connectwise-api.md §7).
+var customFieldKeys = map[string]bool{"id": true, "caption": true, "type": true, "entrymethod": true,
+	"numberofdecimals": true, "value": true, "connectwiseid": true, "rownum": true,
+	"userdefinedfieldrecid": true, "podid": true}
 
 // parseFor parses a conditions string and checks its field names against def.
 func (s *Server) parseFor(def *resourceDef, src string, child bool) (Expr, error) {

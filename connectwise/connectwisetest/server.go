@@ -61,6 +61,11 @@ type Options struct {
 	// of the Forecast object itself (the model shape). Which one live tenants
 	// send is not known (connectwise-api.md §11b).
 	ForecastAsArray bool
+	// RequireCustomFieldsOnPatch refuses a PATCH of a record with custom
+	// fields that has no /customFields replace operation: amp-labs found the
+	// API "may return 400 Bad Request" then (connectwise-api.md §5, S11); it
+	// is not known when, so the fake only does it when asked.
+	RequireCustomFieldsOnPatch bool
 	// HardDeleteCompanies makes DELETE /company/companies/{id} remove the
 	// record. By default companies are soft-deleted as ConnectWise does: the
 	// record keeps deletedFlag true, dateDeleted and deletedBy, is still

@@ -49,12 +49,25 @@ func (s *Server) applyIn(d *resourceDef, parent int, kind writeKind, id int, bod
 		if kind == opPut {
 			w.rec["id"] = float64(id)
 			w.rec["_info"] = cloneValue(w.old["_info"])
+			// Server-maintained fields survive a PUT that does not send them.
+			for _, f := range serverFields {
+				if _, sent := w.rec[f]; !sent {
+					if v, ok := w.old[f]; ok {
+						w.rec[f] = cloneValue(v)
+					}
+				}
+			}
 		}
 	case opPatch:
 		w.rec = cloneRecord(w.old)
 		if err := applyPatch(w, ops); err != nil {
 			s.mu.Unlock()
 			return nil, err
+		}
+		if s.opts.RequireCustomFieldsOnPatch && d.udfScreen != "" && !w.touched["customFields"] {
+			s.mu.Unlock()
+			return nil, invalidObject(d.object, []FieldError{invalidField("customFields",
+				"The request must include a /customFields replace operation.")})
 		}
 	}
 	if errs := s.validate(w); len(errs) > 0 {
@@ -88,6 +101,10 @@ func (s *Server) applyIn(d *resourceDef, parent int, kind writeKind, id int, bod
 	s.notify(d, action, id, out, user)
 	return out, nil
 }
+
+// serverFields are kept from the stored record on PUT when the body omits them.
+var serverFields = []string{"mobileGuid", "deletedFlag", "dateDeleted", "deletedBy", "connectWiseID",
+	"dateCreated", "closedDate", "closedBy", "defaultPhoneType", "defaultPhoneNbr", "memberId"}
 
 // validate normalises w.rec and returns every validation failure. The caller
 // holds s.mu.
