@@ -127,7 +127,7 @@ func listIter[T any](ctx context.Context, c *Client, path string, opts *ListOpti
 		if !o.ForwardOnly && o.Page == 0 {
 			o.Page = 1
 		}
-		for {
+		for first := true; ; first = false {
 			items, resp, err := listPage[T](ctx, c, path, &o)
 			if err != nil {
 				yield(nil, err)
@@ -140,7 +140,10 @@ func listIter[T any](ctx context.Context, c *Client, path string, opts *ListOpti
 			}
 			if o.ForwardOnly {
 				if resp.NextPageID == 0 {
-					if !resp.HasLink && len(items) >= o.PageSize {
+					// Only a first full page without any Link header proves the
+					// endpoint ignores forward-only paging; later, a missing Link is
+					// the end.
+					if first && !resp.HasLink && len(items) >= o.PageSize {
 						yield(nil, fmt.Errorf("connectwise: list %s: %w", path, ErrForwardOnlyUnsupported))
 					}
 					return

@@ -174,3 +174,21 @@ func TestListIterNonAdvancingLink(t *testing.T) {
 	_, err := env.client.SalesStages.All(context.Background(), nil)
 	assert.ErrorContains(t, err, "does not advance")
 }
+
+func TestListIterForwardOnlyLastFullPageWithoutLink(t *testing.T) {
+	env := setup(t)
+	env.handle(t, "GET sales/stages", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("pageId") == "" {
+			w.Header().Set("Link", `<https://x/sales/stages?pageSize=2&pageId=2>; rel="next"`)
+			writeJSON(w, 200, `[{"id":1},{"id":2}]`)
+			return
+		}
+		writeJSON(w, 200, `[{"id":3},{"id":4}]`) // exactly full, no Link: the end
+	})
+	n := 0
+	for _, err := range env.client.SalesStages.ListIter(context.Background(), &ListOptions{ForwardOnly: true, PageSize: 2}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 4, n)
+}
