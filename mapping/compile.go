@@ -115,6 +115,7 @@ type field struct {
 	cfCap    string // custom field caption from a caption selector
 	def      *PropertyDef
 	extra    []Path // other ConnectWise paths read by the transforms (concat)
+	required bool   // CreateBody needs a value
 }
 
 func compileSpec(s *Spec, opts *Options) (*Mapping, *issues) {
@@ -207,7 +208,7 @@ func compileObject(s *Spec, om *ObjectMapping, loc string, reg *Registry, opts *
 }
 
 func compileField(om *ObjectMapping, fm *FieldMapping, loc string, reg *Registry, is *issues) *field {
-	f := &field{prop: fm.HubSpot, conflict: fm.Conflict, def: fm.Property}
+	f := &field{prop: fm.HubSpot, conflict: fm.Conflict, def: fm.Property, required: fm.Required}
 	obj := om.Name
 	if !fm.Direction.valid() {
 		is.errorf(CodeDirection, obj, fm.HubSpot, loc+".direction", "unknown direction %q", fm.Direction)

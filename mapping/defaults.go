@@ -80,9 +80,9 @@ func Default() *Spec {
 				},
 				Fields: []FieldMapping{
 					{HubSpot: PropCWCompanyID, ConnectWise: "id", Direction: ToHubSpot, Property: idProp("ConnectWise Company Rec ID")},
-					// identifier: required on create, max 30 (connectwise-api.md §5).
-					{HubSpot: PropCWCompanyIdentifier, ConnectWise: "identifier", Transform: []Step{S("trim"), S("maxlen", "n", "30")}, Property: idProp("ConnectWise Company ID")},
-					{HubSpot: "name", ConnectWise: "name", Transform: []Step{S("trim"), S("maxlen", "n", "50")}},
+					// identifier and name: required on create, max 30 and 50 (connectwise-api.md §5).
+					{HubSpot: PropCWCompanyIdentifier, ConnectWise: "identifier", Required: true, Transform: []Step{S("trim"), S("maxlen", "n", "30")}, Property: idProp("ConnectWise Company ID")},
+					{HubSpot: "name", ConnectWise: "name", Required: true, Transform: []Step{S("trim"), S("maxlen", "n", "50")}},
 					{HubSpot: "website", ConnectWise: "website", Transform: []Step{S("trim"), S("maxlen", "n", "255")}},
 					{HubSpot: "domain", ConnectWise: "website", Direction: ToHubSpot, Transform: []Step{S("domain")}},
 					{HubSpot: "phone", ConnectWise: "phoneNumber", Transform: []Step{S("phone"), S("maxlen", "n", "30")}},
@@ -107,7 +107,7 @@ func Default() *Spec {
 					{HubSpot: PropCWContactID, ConnectWise: "id", Direction: ToHubSpot, Property: idProp("ConnectWise Contact Rec ID")},
 					{HubSpot: "email", ConnectWise: "communicationItems[communicationType=Email,defaultFlag=true]/value", Transform: []Step{S("email")}},
 					// firstName is required by the API on create (connectwise-api.md §5).
-					{HubSpot: "firstname", ConnectWise: "firstName", Transform: []Step{S("trim")}},
+					{HubSpot: "firstname", ConnectWise: "firstName", Required: true, Transform: []Step{S("trim")}},
 					{HubSpot: "lastname", ConnectWise: "lastName", Transform: []Step{S("trim")}},
 					{HubSpot: "jobtitle", ConnectWise: "title", Transform: []Step{S("trim")}},
 					{HubSpot: "phone", ConnectWise: "communicationItems[communicationType=Phone,defaultFlag=true]/value", Transform: []Step{S("phone")}},
@@ -126,7 +126,7 @@ func Default() *Spec {
 				Fields: []FieldMapping{
 					{HubSpot: PropCWOpportunityID, ConnectWise: "id", Direction: ToHubSpot, Property: idProp("ConnectWise Rec ID (Opportunity #)")},
 					// Opportunity name max 100 (connectwise-api.md §5).
-					{HubSpot: "dealname", ConnectWise: "name", Transform: []Step{S("trim"), S("maxlen", "n", "100")}},
+					{HubSpot: "dealname", ConnectWise: "name", Required: true, Transform: []Step{S("trim"), S("maxlen", "n", "100")}},
 					// closedate is a datetime property (hubspot-api.md §8);
 					// expectedCloseDate is sent as midnight UTC (connectwise-api.md §10).
 					{HubSpot: "closedate", ConnectWise: "expectedCloseDate", Transform: []Step{S("datetime")}},

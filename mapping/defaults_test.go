@@ -194,4 +194,11 @@ func TestDefaultRefusesOverlongIdentifier(t *testing.T) {
 	assert.ErrorIs(t, err, mapping.ErrInvalidValue)
 	assert.Equal(t, "Acme", body["name"])
 	assert.NotContains(t, body, "identifier")
+
+	_, err = obj.CreateBody(mapping.Values{"hs_object_id": "7"}, nil)
+	var re mapping.RecordErrors
+	require.ErrorAs(t, err, &re)
+	require.Len(t, re, 2, "identifier and name are required")
+	assert.ErrorIs(t, err, mapping.ErrRequired)
+	assert.Contains(t, err.Error(), "mapping: companies record 7 field cw_company_identifier (identifier): required field has no value")
 }

@@ -19,6 +19,8 @@ var (
 	ErrAmbiguous = errors.New("ambiguous reverse mapping")
 	// ErrNotWritable: the path cannot be written (for example no custom field id).
 	ErrNotWritable = errors.New("path not writable")
+	// ErrRequired: a field required on create has no value.
+	ErrRequired = errors.New("required field has no value")
 	// ErrNoTable: a lookup names a table the engine did not supply.
 	ErrNoTable = errors.New("lookup table not supplied")
 )

@@ -223,7 +223,8 @@ func (f *field) reverse(v Values, env *Env) (any, error) {
 // values: every field flowing toward ConnectWise that has a value is written
 // at its path (nested objects and selected array elements are created;
 // custom fields become {id, value} entries, captions resolved through
-// Lookups.SetCustomFields). The id used in errors is v["hs_object_id"] when
+// Lookups.SetCustomFields). A Required field without a value is an
+// ErrRequired field error. The id used in errors is v["hs_object_id"] when
 // the caller includes it.
 func (o *Object) CreateBody(v Values, lk *Lookups) (map[string]any, error) {
 	env := Env{Lookups: lk, HubSpot: v}
@@ -239,6 +240,9 @@ func (o *Object) CreateBody(v Values, lk *Lookups) (map[string]any, error) {
 			continue
 		}
 		if cwv == nil {
+			if f.required {
+				errs = append(errs, o.fieldErr(v["hs_object_id"], f, nil, ErrRequired))
+			}
 			continue
 		}
 		if f.shape == shapeCustom {

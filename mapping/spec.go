@@ -173,6 +173,10 @@ type FieldMapping struct {
 	Reverse []Step `json:"reverse,omitempty" yaml:"reverse,omitempty"`
 	// Conflict overrides the object's conflict preference for this field.
 	Conflict Conflict `json:"conflict,omitempty" yaml:"conflict,omitempty"`
+	// Required makes CreateBody fail for a record without a value for this
+	// field, naming it, instead of sending a body ConnectWise answers with
+	// 400 MissingRequiredField (connectwise-api.md §5, §8).
+	Required bool `json:"required,omitempty" yaml:"required,omitempty"`
 	// Property, when set, defines the HubSpot property so it can be created.
 	Property *PropertyDef `json:"property,omitempty" yaml:"property,omitempty"`
 }
