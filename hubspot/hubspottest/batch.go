@@ -36,10 +36,11 @@ func (s *Server) finishBatch(w http.ResponseWriter, started time.Time, okStatus 
 }
 
 type batchInput struct {
-	Inputs     []objectInput `json:"inputs"`
-	Properties []string      `json:"properties"`
-	IDProperty string        `json:"idProperty"`
-	Archived   bool          `json:"archived"`
+	Inputs                []objectInput `json:"inputs"`
+	Properties            []string      `json:"properties"`
+	PropertiesWithHistory []string      `json:"propertiesWithHistory"`
+	IDProperty            string        `json:"idProperty"`
+	Archived              bool          `json:"archived"`
 }
 
 // decodeBatch decodes a batch body and enforces the input limit.
@@ -118,7 +119,8 @@ func (s *Server) handleBatchRead(w http.ResponseWriter, r *http.Request) {
 		nonUnique(w, st, in.IDProperty)
 		return
 	}
-	sel := selection{names: in.Properties}
+	// "The batch endpoint cannot retrieve associations." (hubspot-api.md §4)
+	sel := selection{names: in.Properties, history: in.PropertiesWithHistory}
 	if len(sel.names) == 0 {
 		sel.names = nil
 	}

@@ -75,8 +75,6 @@ func props(m map[string]any) map[string]any {
 // both runs f for a legacy and a date-based prefix of an area.
 var objectPrefixes = []string{"/crm/v3/objects", "/crm/objects/2026-09", "/crm/objects/2026-03"}
 
-func sp(s string) *string { return &s }
-
 // clock is a manual clock for Options.Now.
 type clock struct {
 	mu sync.Mutex

@@ -89,10 +89,7 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		after = n
 	}
 	archived := q.Get("archived") == "true" // returns ONLY archived records (hubspot-api.md §4)
-	sel := selection{names: splitList(q["properties"])}
-	if len(sel.names) == 0 {
-		sel.names = nil
-	}
+	sel := querySelection(q)
 	i := sort.Search(len(st.ids), func(i int) bool { return st.ids[i] >= after })
 	resp := listResponse{Results: []recordJSON{}}
 	for ; i < len(st.ids); i++ {
@@ -160,11 +157,7 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotFound)
 		return
 	}
-	sel := selection{names: splitList(q["properties"])}
-	if len(sel.names) == 0 {
-		sel.names = nil
-	}
-	writeJSON(w, http.StatusOK, s.render(st, rec, sel, true))
+	writeJSON(w, http.StatusOK, s.render(st, rec, querySelection(q), true))
 }
 
 // objectInput is the body of create and update, and one batch input.

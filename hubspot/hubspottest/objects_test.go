@@ -231,3 +231,31 @@ func mustInt(t testing.TB, s string) int64 {
 	require.NoError(t, err)
 	return n
 }
+
+func TestHistoryAndAssociationsParams(t *testing.T) {
+	clk := newClock()
+	s := NewServer(t, Options{Now: clk.Now, CustomObjects: []CustomObjectType{{ID: "2-77", Name: "sites", Singular: "site"}}})
+	company := mustCreate(t, s, "companies", map[string]string{"name": "Acme"})
+	id := mustCreate(t, s, "contacts", map[string]string{"email": "h@example.com", "firstname": "One"})
+	require.NoError(t, s.Associate("contacts", id, "companies", company, 1))
+	clk.Add(time.Minute)
+	call(t, s, "PATCH", "/crm/v3/objects/contacts/"+id, map[string]any{"properties": map[string]string{"firstname": "Two"}})
+
+	r := call(t, s, "GET", "/crm/v3/objects/contacts/"+id+"?propertiesWithHistory=firstname&associations=companies", nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+	hist := r.JSON["propertiesWithHistory"].(map[string]any)["firstname"].([]any)
+	require.Len(t, hist, 2)
+	assert.Equal(t, "Two", hist[0].(map[string]any)["value"], "newest first")
+	assert.Equal(t, "INTEGRATION", hist[0].(map[string]any)["sourceType"])
+	assert.Equal(t, "One", hist[1].(map[string]any)["value"])
+	assert.Equal(t, "CRM_UI", hist[1].(map[string]any)["sourceType"])
+	refs := r.JSON["associations"].(map[string]any)["companies"].(map[string]any)["results"].([]any)
+	assert.Equal(t, []any{
+		map[string]any{"id": company, "type": "contact_to_company"},
+		map[string]any{"id": company, "type": "contact_to_company_unlabeled"},
+	}, refs)
+
+	r = call(t, s, "POST", "/crm/v3/objects/contacts/batch/read", map[string]any{"propertiesWithHistory": []string{"firstname"}, "inputs": []any{map[string]string{"id": id}}})
+	assert.Contains(t, r.list("results")[0], "propertiesWithHistory")
+	assert.Equal(t, http.StatusCreated, call(t, s, "POST", "/crm/v3/objects/p62515_sites", map[string]any{"properties": map[string]string{}}).Status)
+}

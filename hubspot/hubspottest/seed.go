@@ -3,6 +3,8 @@ package hubspottest
 import (
 	"fmt"
 	"regexp"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -127,8 +129,12 @@ func (s *Server) initState() error {
 	s.assocs = newAssocStore()
 	s.oauth = newOAuthState()
 	add := func(t *objectType, props []Property) {
-		for _, k := range []string{t.id, t.name, t.singular} {
-			s.types[k] = t
+		keys := []string{t.id, t.name, t.singular}
+		if strings.HasPrefix(t.id, "2-") { // fully qualified custom name: p{portalId}_{name}
+			keys = append(keys, "p"+strconv.FormatInt(s.opts.PortalID, 10)+"_"+t.name)
+		}
+		for _, k := range keys {
+			s.types[strings.ToLower(k)] = t
 		}
 		st := newStore(t)
 		st.groups[t.group] = &PropertyGroup{Name: t.group, Label: t.label + " information", DisplayOrder: 0}

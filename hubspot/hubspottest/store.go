@@ -1,6 +1,7 @@
 package hubspottest
 
 import (
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -16,6 +17,7 @@ type record struct {
 	updated    time.Time
 	archived   bool
 	archivedAt time.Time
+	history    map[string][]histEntry // property -> values, newest first
 }
 
 // store holds one object type's records, property definitions and unique
@@ -147,21 +149,25 @@ func (st *store) count(archived bool) int {
 // objectWriteTraceId) (hubspot-api.md §4 Record shape; payloads contacts-*.json,
 // batch-upsert-response.docs.json).
 type recordJSON struct {
-	ID                 string             `json:"id"`
-	Properties         map[string]*string `json:"properties"`
-	CreatedAt          string             `json:"createdAt"`
-	UpdatedAt          string             `json:"updatedAt"`
-	Archived           bool               `json:"archived"`
-	ArchivedAt         string             `json:"archivedAt,omitempty"`
-	New                *bool              `json:"new,omitempty"`
-	ObjectWriteTraceID string             `json:"objectWriteTraceId,omitempty"`
-	URL                string             `json:"url,omitempty"`
+	ID                    string                `json:"id"`
+	Properties            map[string]*string    `json:"properties"`
+	PropertiesWithHistory map[string][]histJSON `json:"propertiesWithHistory,omitempty"`
+	Associations          map[string]assocRefs  `json:"associations,omitempty"`
+	CreatedAt             string                `json:"createdAt"`
+	UpdatedAt             string                `json:"updatedAt"`
+	Archived              bool                  `json:"archived"`
+	ArchivedAt            string                `json:"archivedAt,omitempty"`
+	New                   *bool                 `json:"new,omitempty"`
+	ObjectWriteTraceID    string                `json:"objectWriteTraceId,omitempty"`
+	URL                   string                `json:"url,omitempty"`
 }
 
 // selection says which properties a response carries.
 type selection struct {
-	all   bool     // every stored value (write responses)
-	names []string // requested names; nil means the type's defaults
+	all     bool     // every stored value (write responses)
+	names   []string // requested names; nil means the type's defaults
+	history []string // propertiesWithHistory
+	assocs  []string // associations (object types), on GET and list only
 }
 
 // render builds the wire form of r. Requested properties with no value come
@@ -201,11 +207,28 @@ func (s *Server) render(st *store, r *record, sel selection, withURL bool) recor
 	if r.archived {
 		out.ArchivedAt = isoTime(r.archivedAt)
 	}
+	if len(sel.history) > 0 {
+		out.PropertiesWithHistory = historyJSON(r, sel.history)
+	}
+	if len(sel.assocs) > 0 {
+		if a := s.associationsJSON(st, r, sel.assocs); len(a) > 0 {
+			out.Associations = a
+		}
+	}
 	if withURL {
 		out.URL = "https://app.hubspot.com/contacts/" + strconv.FormatInt(s.opts.PortalID, 10) +
 			"/record/" + st.typ.id + "/" + out.ID
 	}
 	return out
+}
+
+// querySelection reads properties, propertiesWithHistory and associations.
+func querySelection(q url.Values) selection {
+	sel := selection{names: splitList(q["properties"]), history: splitList(q["propertiesWithHistory"]), assocs: splitList(q["associations"])}
+	if len(sel.names) == 0 {
+		sel.names = nil
+	}
+	return sel
 }
 
 // splitList splits a comma-separated query value, dropping empty names. It

@@ -54,6 +54,11 @@ func (s *Server) createRecord(st *store, props map[string]string, src writeSourc
 		}
 	}
 	s.computed(st, r)
+	names := make([]string, 0, len(r.props))
+	for n := range r.props {
+		names = append(names, n)
+	}
+	r.remember(r.props, names, now, src)
 	st.insert(r)
 	s.emit(st, "creation", r.id, "", "", src)
 	return r
@@ -86,6 +91,7 @@ func (s *Server) updateRecord(st *store, r *record, props map[string]string, src
 		r.updated = now
 		r.props[st.typ.lastMod] = isoTime(now)
 		s.computed(st, r)
+		r.remember(r.props, append(changed, st.typ.lastMod), now, src)
 	}
 	st.index(r)
 	for _, n := range changed {
