@@ -63,7 +63,12 @@
 // the fields that differ from the current record: references are replaced
 // whole ({"id": 5}), array elements are replaced, appended or removed, and
 // custom fields go through one "/customFields" replace operation of
-// {id, value} entries, the form ConnectWise accepts.
+// {id, value} entries, the form ConnectWise accepts. Fields marked Required
+// fail CreateBody by name when empty; the maxlen transform enforces
+// ConnectWise field lengths. References the mapping cannot know (an
+// opportunity's company and contact, a contact's company) are added by the
+// engine from its links. Toward HubSpot, [Object.HubSpotChanges] gives the
+// properties to write.
 //
 // # Transforms
 //
@@ -116,6 +121,7 @@
 // [Default] returns ready mappings for companies, contacts and deals with the
 // identity properties ([PropCWCompanyID], [PropCWCompanyIdentifier],
 // [PropCWContactID], [PropCWOpportunityID]) that make HubSpot writes
-// idempotent upserts and let existing records be matched. Test your own
-// mappings with package mappingtest.
+// idempotent upserts and let existing records be matched. The file
+// testdata/golden/default.yaml shows it in YAML. Test your own mappings with
+// package mappingtest.
 package mapping
