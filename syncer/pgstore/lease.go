@@ -1,0 +1,131 @@
+package pgstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/hubwise/hubwise/syncer"
+)
+
+// Leases live in the lease columns of the tenant's row (see "Leases and
+// fencing" in the package documentation). Every lease operation, like every
+// Commit, runs in a transaction holding that row's lock and reads the clock
+// after the lock is granted.
+
+// leaseState is a tenant's current lease; gen 0 means it never had one.
+type leaseState struct {
+	holder   string
+	gen      int64
+	expires  time.Time
+	released bool
+}
+
+func (l leaseState) live(now time.Time) bool {
+	return l.gen > 0 && !l.released && now.Before(l.expires)
+}
+
+// checkFence applies the fencing rules of [syncer.Leaser] to a commit or a
+// renewal.
+func checkFence(l leaseState, f *syncer.Fence, now time.Time) error {
+	switch {
+	case f == nil && l.live(now):
+		return fmt.Errorf("tenant is leased to %s (generation %d) and the batch has no fence: %w", l.holder, l.gen, syncer.ErrFenced)
+	case f == nil:
+		return nil
+	case f.Generation != l.gen || f.Holder != l.holder:
+		return fmt.Errorf("fence %s/%d is not the current lease (generation %d): %w", f.Holder, f.Generation, l.gen, syncer.ErrFenced)
+	case l.released:
+		return fmt.Errorf("lease %s/%d was released: %w", f.Holder, f.Generation, syncer.ErrFenced)
+	case !now.Before(l.expires):
+		return fmt.Errorf("lease %s/%d expired at %s: %w", f.Holder, f.Generation, l.expires.Format(time.RFC3339Nano), syncer.ErrFenced)
+	}
+	return nil
+}
+
+func checkLeaseArgs(ctx context.Context, tenant, holder string, ttl time.Duration) error {
+	if err := firstErr(checkScope(ctx, tenant), checkID("lease holder", holder)); err != nil {
+		return err
+	}
+	if ttl <= 0 {
+		return fmt.Errorf("pgstore: lease ttl %s is not positive: %w", ttl, syncer.ErrInvalid)
+	}
+	return nil
+}
+
+func (s *Store) writeLease(ctx context.Context, tx *sql.Tx, tenant string, l leaseState) error {
+	_, err := tx.ExecContext(ctx, s.q.updateLease, tenant, l.holder, l.gen, nullTime(l.expires), l.released)
+	return err
+}
+
+// AcquireLease implements [syncer.Leaser]: in one transaction on the tenant's
+// locked row, it checks that the current lease is not live and writes the next
+// generation with an expiry of now + ttl.
+func (s *Store) AcquireLease(ctx context.Context, tenant, holder string, ttl time.Duration) (syncer.Lease, error) {
+	if err := checkLeaseArgs(ctx, tenant, holder, ttl); err != nil {
+		return syncer.Lease{}, err
+	}
+	what := "acquire lease on " + tenant
+	var out syncer.Lease
+	err := s.withTenant(ctx, what, tenant, true, func(tx *sql.Tx, cur leaseState, now time.Time) error {
+		if cur.live(now) {
+			return fmt.Errorf("pgstore: %s: held by %s (generation %d) until %s: %w",
+				what, cur.holder, cur.gen, cur.expires.Format(time.RFC3339Nano), syncer.ErrConflict)
+		}
+		next := leaseState{holder: holder, gen: cur.gen + 1, expires: norm(now.Add(ttl))}
+		if err := s.writeLease(ctx, tx, tenant, next); err != nil {
+			return mapErr(ctx, what, err)
+		}
+		out = syncer.Lease{Tenant: tenant, Holder: holder, Generation: next.gen, ExpiresAt: next.expires}
+		return nil
+	})
+	if err != nil {
+		return syncer.Lease{}, err
+	}
+	return out, nil
+}
+
+// RenewLease implements [syncer.Leaser].
+func (s *Store) RenewLease(ctx context.Context, l syncer.Lease, ttl time.Duration) (syncer.Lease, error) {
+	if err := checkLeaseArgs(ctx, l.Tenant, l.Holder, ttl); err != nil {
+		return syncer.Lease{}, err
+	}
+	what := "renew lease on " + l.Tenant
+	err := s.withTenant(ctx, what, l.Tenant, false, func(tx *sql.Tx, cur leaseState, now time.Time) error {
+		if err := checkFence(cur, l.Fence(), now); err != nil {
+			return fmt.Errorf("pgstore: %s: %w", what, err)
+		}
+		cur.expires = norm(now.Add(ttl))
+		if err := s.writeLease(ctx, tx, l.Tenant, cur); err != nil {
+			return mapErr(ctx, what, err)
+		}
+		l.ExpiresAt = cur.expires
+		return nil
+	})
+	if err != nil {
+		return syncer.Lease{}, err
+	}
+	return l, nil
+}
+
+// ReleaseLease implements [syncer.Leaser].
+func (s *Store) ReleaseLease(ctx context.Context, l syncer.Lease) error {
+	if err := checkLeaseArgs(ctx, l.Tenant, l.Holder, time.Nanosecond); err != nil {
+		return err
+	}
+	what := "release lease on " + l.Tenant
+	return s.withTenant(ctx, what, l.Tenant, false, func(tx *sql.Tx, cur leaseState, _ time.Time) error {
+		if cur.gen != l.Generation || cur.holder != l.Holder {
+			return fmt.Errorf("pgstore: %s: %s/%d is not the current lease: %w", what, l.Holder, l.Generation, syncer.ErrFenced)
+		}
+		if cur.released {
+			return nil
+		}
+		cur.released = true
+		if err := s.writeLease(ctx, tx, l.Tenant, cur); err != nil {
+			return mapErr(ctx, what, err)
+		}
+		return nil
+	})
+}
