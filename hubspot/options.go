@@ -51,9 +51,9 @@ func defaultConfig() *config {
 		retryMax:    httpx.DefaultRetryMax,
 		maxWait:     DefaultMaxWait,
 		now:         time.Now,
-		budget:      TierFreeStarter,
+		budget:      TierFreeStarter(),
 		searchPerS:  SearchRequestsPerSecond,
-		searchLimit: DefaultSearchLimits,
+		searchLimit: DefaultSearchLimits(),
 	}
 }
 

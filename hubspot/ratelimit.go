@@ -30,17 +30,31 @@ type RateLimitBudget struct {
 
 // Documented burst budgets (hubspot-api.md §2, doc†: usage-guidelines 2026). The
 // ten-second burst limit applies per app; the daily limit is per account and is
-// not spent client-side (a DAILY 429 ends the work with a *RateLimitError).
-var (
-	// TierFreeStarter: privately distributed / legacy private apps on Free and Starter.
-	TierFreeStarter = RateLimitBudget{Requests: 100, Interval: 10 * time.Second}
-	// TierProfessionalEnterprise: Professional and Enterprise accounts.
-	TierProfessionalEnterprise = RateLimitBudget{Requests: 190, Interval: 10 * time.Second}
-	// TierAPILimitIncrease: with the API Limit Increase pack (packs do not stack).
-	TierAPILimitIncrease = RateLimitBudget{Requests: 250, Interval: 10 * time.Second}
-	// TierMarketplaceApp: public (marketplace) OAuth apps, per installing account.
-	TierMarketplaceApp = RateLimitBudget{Requests: 110, Interval: 10 * time.Second}
-)
+// not spent client-side (a DAILY 429 ends the work with a *RateLimitError). They are
+// functions so that no package-level value can be changed under other clients.
+
+// TierFreeStarter is the budget of privately distributed and legacy private apps
+// on Free and Starter accounts: 100 requests per 10 s.
+func TierFreeStarter() RateLimitBudget { return RateLimitBudget{Requests: 100, Interval: 10 * time.Second} }
+
+// TierProfessionalEnterprise is the budget on Professional and Enterprise
+// accounts: 190 requests per 10 s.
+func TierProfessionalEnterprise() RateLimitBudget {
+	return RateLimitBudget{Requests: 190, Interval: 10 * time.Second}
+}
+
+// TierAPILimitIncrease is the budget with the API Limit Increase pack (packs do not
+// stack): 250 requests per 10 s.
+func TierAPILimitIncrease() RateLimitBudget {
+	return RateLimitBudget{Requests: 250, Interval: 10 * time.Second}
+}
+
+// TierMarketplaceApp is the budget of public (marketplace) OAuth apps per installing
+// account: 110 requests per 10 s, search excluded; the limit increase pack does not
+// apply.
+func TierMarketplaceApp() RateLimitBudget {
+	return RateLimitBudget{Requests: 110, Interval: 10 * time.Second}
+}
 
 // SearchRequestsPerSecond is the CRM search limit per account: 5 requests per
 // second (hubspot-api.md §2, doc†: search-the-crm; older docs said 4). Search is

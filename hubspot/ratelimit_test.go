@@ -242,15 +242,15 @@ func TestLimiterSelection(t *testing.T) {
 	assert.Equal(t, 100, l.general.Burst())
 	assert.InDelta(t, 5.0, float64(l.search.Limit()), 0.001)
 
-	c2, err := NewClient(WithRateLimit(TierProfessionalEnterprise), WithSearchRateLimit(4))
+	c2, err := NewClient(WithRateLimit(TierProfessionalEnterprise()), WithSearchRateLimit(4))
 	require.NoError(t, err)
 	assert.InDelta(t, 19.0, float64(c2.limits.general.Limit()), 0.001)
 	assert.InDelta(t, 4.0, float64(c2.limits.search.Limit()), 0.001)
 	c3, err := NewClient(WithoutRateLimit())
 	require.NoError(t, err)
 	assert.Nil(t, c3.limits.forRequest(req("/crm/objects/2026-09/contacts/search")))
-	assert.Equal(t, 110, TierMarketplaceApp.Requests)
-	assert.Equal(t, 250, TierAPILimitIncrease.Requests)
+	assert.Equal(t, 110, TierMarketplaceApp().Requests)
+	assert.Equal(t, 250, TierAPILimitIncrease().Requests)
 }
 
 func TestContextCancelledWhileWaiting(t *testing.T) {

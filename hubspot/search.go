@@ -167,14 +167,17 @@ type SearchLimits struct {
 	MaxBodyBytes int
 }
 
-// DefaultSearchLimits: 5 groups × 6 filters, 18 filters in total, pages of 200,
-// 10,000 results, 3,000-byte bodies.
-var DefaultSearchLimits = SearchLimits{MaxGroups: 5, MaxFiltersPerGroup: 6, MaxFilters: 18, MaxLimit: 200, MaxResults: 10000, MaxBodyBytes: 3000}
+// DefaultSearchLimits returns the caps used unless WithSearchLimits says otherwise:
+// 5 groups × 6 filters, 18 filters in total, pages of 200, 10,000 results,
+// 3,000-byte bodies.
+func DefaultSearchLimits() SearchLimits {
+	return SearchLimits{MaxGroups: 5, MaxFiltersPerGroup: 6, MaxFilters: 18, MaxLimit: 200, MaxResults: 10000, MaxBodyBytes: 3000}
+}
 
 // WithSearchLimits replaces DefaultSearchLimits; zero fields keep their defaults.
 func WithSearchLimits(l SearchLimits) Option {
 	return func(cfg *config) error {
-		d := DefaultSearchLimits
+		d := DefaultSearchLimits()
 		for _, p := range []struct {
 			dst *int
 			src int

@@ -31,7 +31,7 @@ func TestFilterBuilderJSON(t *testing.T) {
 		{"filters":[{"propertyName":"email","operator":"EQ","value":"a@b.c"},{"propertyName":"firstname","operator":"NEQ","value":"x"},{"propertyName":"num","operator":"LT","value":"1"},{"propertyName":"num2","operator":"GT","value":"2"},{"propertyName":"amount","operator":"BETWEEN","value":"10","highValue":"20"},{"propertyName":"lifecyclestage","operator":"IN","values":["lead","customer"]}]},
 		{"filters":[{"propertyName":"hs_lead_status","operator":"NOT_IN","values":["bad"]},{"propertyName":"phone","operator":"NOT_HAS_PROPERTY"},{"propertyName":"company","operator":"CONTAINS_TOKEN","value":"*acme*"},{"propertyName":"company","operator":"NOT_CONTAINS_TOKEN","value":"test"}]}],
 		"sorts":[{"propertyName":"hs_object_id","direction":"ASCENDING"}],"properties":["email"],"limit":200}`, string(b))
-	require.NoError(t, DefaultSearchLimits.validate(req, 0))
+	require.NoError(t, DefaultSearchLimits().validate(req, 0))
 }
 
 func TestSearchValidation(t *testing.T) {
