@@ -35,7 +35,9 @@ type RateLimitBudget struct {
 
 // TierFreeStarter is the budget of privately distributed and legacy private apps
 // on Free and Starter accounts: 100 requests per 10 s.
-func TierFreeStarter() RateLimitBudget { return RateLimitBudget{Requests: 100, Interval: 10 * time.Second} }
+func TierFreeStarter() RateLimitBudget {
+	return RateLimitBudget{Requests: 100, Interval: 10 * time.Second}
+}
 
 // TierProfessionalEnterprise is the budget on Professional and Enterprise
 // accounts: 190 requests per 10 s.
