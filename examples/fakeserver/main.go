@@ -29,6 +29,7 @@ import (
 	"sort"
 	"syscall"
 
+	"github.com/hubwise/hubwise/connectwise/connectwisetest"
 	"github.com/hubwise/hubwise/hubspot/hubspottest"
 )
 
@@ -58,6 +59,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	clientID := fs.String("client-id", "", "OAuth client id of the HubSpot fake")
 	clientSecret := fs.String("client-secret", "", "OAuth client secret (also signs webhooks)")
 	enforce := fs.Bool("enforce-limits", false, "answer 429s like HubSpot when a rate-limit window is exhausted")
+	cwAddr := fs.String("connectwise-addr", "", "address of the ConnectWise fake, e.g. 127.0.0.1:8082 (empty: not started)")
+	cwOpts := connectwisetest.Options{}
+	fs.StringVar(&cwOpts.CompanyID, "connectwise-company", "", "company ID the ConnectWise fake accepts (default hubwise)")
+	fs.StringVar(&cwOpts.PublicKey, "connectwise-public-key", "", "public key the ConnectWise fake accepts")
+	fs.StringVar(&cwOpts.PrivateKey, "connectwise-private-key", "", "private key the ConnectWise fake accepts")
+	fs.StringVar(&cwOpts.ClientID, "connectwise-client-id", "", "clientId the ConnectWise fake accepts")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,9 +90,19 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "hubspot %s token=%s client_id=%s\n", hs.URL(), hs.Token(), hs.ClientID())
 
 	// ---- ConnectWise -----------------------------------------------------------
-	// The ConnectWise PSA fake (connectwise/connectwisetest, same New/Options shape)
-	// is started here by its engineer, with its own -connectwise-addr flag, and
-	// prints its own line. Keep the HubSpot section above self-contained.
+	// The ConnectWise PSA fake (connectwise/connectwisetest): companyinfo, the API
+	// under /{codebase}/apis/3.0 and /v4_6_release/apis/3.0, callbacks and key URLs.
+	// Started with -connectwise-addr, so runs without it bind no extra port.
+	if *cwAddr != "" {
+		cw, err := connectwisetest.Listen(*cwAddr, cwOpts)
+		if err != nil {
+			return fmt.Errorf("connectwise fake: %w", err)
+		}
+		defer cw.Close()
+		cr := cw.Credentials()
+		fmt.Fprintf(out, "connectwise %s company=%s public_key=%s private_key=%s client_id=%s\n",
+			cw.URL(), cr.CompanyID, cr.PublicKey, cr.PrivateKey, cr.ClientID)
+	}
 
 	select {
 	case <-ctx.Done():
