@@ -72,11 +72,34 @@ type Info struct {
 
 // UnmarshalJSON keeps unknown keys in Extra and tolerates odd value types.
 func (in *Info) UnmarshalJSON(b []byte) error {
+	*in = Info{}
+	// Fast path: _info is a string-to-string map on every payload seen.
+	var flat map[string]string
+	if json.Unmarshal(b, &flat) == nil {
+		for k, v := range flat {
+			switch k {
+			case "lastUpdated":
+				in.LastUpdated = parseTimePtr(v)
+			case "updatedBy":
+				in.UpdatedBy = v
+			case "dateEntered":
+				in.DateEntered = parseTimePtr(v)
+			case "enteredBy":
+				in.EnteredBy = v
+			default:
+				continue
+			}
+			delete(flat, k)
+		}
+		if len(flat) > 0 {
+			in.Extra = flat
+		}
+		return nil
+	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		return err
 	}
-	*in = Info{}
 	for k, v := range m {
 		var s string
 		if json.Unmarshal(v, &s) != nil {
