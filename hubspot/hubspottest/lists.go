@@ -260,3 +260,42 @@ func (s *Server) handleMembershipsAddRemove(w http.ResponseWriter, r *http.Reque
 	defer s.mu.Unlock()
 	s.changeMembers(w, r, in.RecordIDsToAdd, in.RecordIDsToRemove)
 }
+
+// recordMembership is RecordListMembership (spec: CRM Lists, GET
+// /crm/lists/{version}/records/{objectTypeId}/{recordId}/memberships).
+type recordMembership struct {
+	ListID              string `json:"listId"`
+	ListVersion         int    `json:"listVersion"`
+	FirstAddedTimestamp string `json:"firstAddedTimestamp"`
+	LastAddedTimestamp  string `json:"lastAddedTimestamp"`
+	IsPublicList        bool   `json:"isPublicList"`
+}
+
+// handleRecordMemberships lists the lists a record belongs to, by list id.
+func (s *Server) handleRecordMemberships(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.storeFor(w, r.PathValue("objectTypeId"))
+	if st == nil {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("recordId"), 10, 64)
+	if err != nil || st.recs[id] == nil {
+		objectNotFound(w, r.PathValue("recordId"))
+		return
+	}
+	var ids []string
+	for lid, l := range s.lists {
+		if _, in := l.members[id]; in && l.objectTypeID == st.typ.id {
+			ids = append(ids, lid)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return len(ids[i]) < len(ids[j]) || len(ids[i]) == len(ids[j]) && ids[i] < ids[j] })
+	results := []recordMembership{}
+	for _, lid := range ids {
+		l := s.lists[lid]
+		at := isoTime(l.members[id])
+		results = append(results, recordMembership{ListID: lid, ListVersion: l.version, FirstAddedTimestamp: at, LastAddedTimestamp: at, IsPublicList: true})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": results, "total": len(results)})
+}

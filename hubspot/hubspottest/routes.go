@@ -184,6 +184,7 @@ func (s *Server) routes() {
 	l := famLists
 	s.handle(OpLists, kindCRM, "POST", l, "", s.handleListCreate)
 	s.handle(OpLists, kindCRM, "GET", l, "/{listId}", s.handleListGet)
+	s.handle(OpLists, kindCRM, "GET", l, "/records/{objectTypeId}/{recordId}/memberships", s.handleRecordMemberships)
 	s.handle(OpLists, kindCRM, "GET", l, "/{listId}/memberships", s.handleMemberships)
 	s.handle(OpLists, kindCRM, "PUT", l, "/{listId}/memberships/add", s.handleMembershipsAdd)
 	s.handle(OpLists, kindCRM, "PUT", l, "/{listId}/memberships/remove", s.handleMembershipsRemove)
