@@ -56,14 +56,21 @@ func FuzzProject(f *testing.F) {
 				_, _ = o.SelectConnectWise(rec, lk)
 				_, _ = o.SelectHubSpot(props, lk)
 				hv, _ := o.FromHubSpot(props, lk)
-				_, _ = o.CreateBody(hv, lk)
-				_, _ = o.Patch(hv, rec, lk, nil)
-				_, _ = o.Patch(v, rec, lk, nil)
-				_, _ = o.CreateBody(v, lk)
+				// Whatever is produced must be sendable.
+				for _, out := range []any{body(o.CreateBody(hv, lk)), ops(o.Patch(hv, rec, lk, nil)),
+					ops(o.Patch(v, rec, lk, nil)), body(o.CreateBody(v, lk)), o.HubSpotChanges(v, hv, nil)} {
+					if _, err := json.Marshal(out); err != nil {
+						t.Fatalf("%s: output does not marshal: %v", o.Name(), err)
+					}
+				}
 			}
 		}
 	})
 }
+
+func body(b map[string]any, _ error) any { return b }
+
+func ops(o []mapping.PatchOp, _ error) any { return o }
 
 // FuzzLoadAndCheck feeds arbitrary YAML and JSON specs through the loaders,
 // validation and compilation: errors are fine, panics are not.

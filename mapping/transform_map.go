@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -91,7 +90,7 @@ func invert(m map[string]string) (map[string]string, bool) {
 func cwTyped(s, kind string) any {
 	switch kind {
 	case "number":
-		if _, err := strconv.ParseFloat(s, 64); err == nil {
+		if isJSONNumber(s) {
 			return json.Number(s)
 		}
 	case "bool":

@@ -73,3 +73,16 @@ func TestList(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "a;b", n)
 }
+
+func TestJSONNumberLiterals(t *testing.T) {
+	for s, want := range map[string]any{"15": json.Number("15"), "-3": json.Number("-3"), "0": json.Number("0"),
+		"007": "007", "+1": "+1", "-": "-", "1.5": "1.5", "Email": "Email", "true": true} {
+		assert.Equal(t, want, literal(s), s)
+	}
+	for s, want := range map[string]any{"12": json.Number("12"), "1.5e3": json.Number("1.5e3"), "Inf": "Inf",
+		"0x1p-2": "0x1p-2", "1 ": "1 ", "007": "007", " 1": " 1", "": ""} {
+		assert.Equal(t, want, cwTyped(s, "number"), s)
+	}
+	assert.Equal(t, true, cwTyped("yes", "bool"))
+	assert.Equal(t, "maybe", cwTyped("maybe", "bool"))
+}

@@ -150,8 +150,24 @@ func literal(s string) any {
 	case "false":
 		return false
 	}
-	if s != "" && digits(strings.TrimPrefix(s, "-")) && s != "-" {
+	if isJSONInt(s) {
 		return json.Number(s)
 	}
 	return s
+}
+
+// isJSONInt reports whether s is an integer in JSON's grammar (no leading
+// zeros, no "+"), so that json.Number(s) marshals.
+func isJSONInt(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	return s != "" && digits(s) && (s == "0" || s[0] != '0')
+}
+
+// isJSONNumber reports whether s is a number in JSON's grammar.
+func isJSONNumber(s string) bool {
+	if s == "" || strings.TrimSpace(s) != s || !json.Valid([]byte(s)) {
+		return false
+	}
+	c := s[0]
+	return c == '-' || (c >= '0' && c <= '9')
 }
