@@ -13,10 +13,12 @@ import (
 // Sentinel errors. Typed errors unwrap to them, so callers write
 // errors.Is(err, connectwise.ErrNotFound).
 var (
-	// ErrNotFound: the record does not exist (404 with code "NotFound"). A 404 for
-	// an unknown endpoint (code "ConnectWiseApi") is ErrUnknownEndpoint instead.
+	// ErrNotFound: the record does not exist (a JSON 404 such as code "NotFound").
+	// A 404 for an unknown endpoint (code "ConnectWiseApi") or with a non-JSON body
+	// is ErrUnknownEndpoint instead.
 	ErrNotFound = errors.New("connectwise: not found")
-	// ErrUnknownEndpoint: 404 "The endpoint does not exist." (wrong path or module).
+	// ErrUnknownEndpoint: 404 "The endpoint does not exist." (wrong path or module),
+	// or a 404 that is not ConnectWise JSON.
 	ErrUnknownEndpoint = errors.New("connectwise: endpoint does not exist")
 	// ErrConflict: a duplicate (400 with errors[].code "ObjectExists") or a 409.
 	ErrConflict = errors.New("connectwise: conflict")
@@ -150,10 +152,16 @@ func (e *APIError) Error() string {
 func (e *APIError) Unwrap() []error {
 	var out []error
 	switch {
-	case e.StatusCode == http.StatusNotFound && e.Code == "ConnectWiseApi":
-		out = append(out, ErrUnknownEndpoint)
-	case e.StatusCode == http.StatusNotFound:
+	case e.StatusCode == http.StatusNotFound && e.JSON && e.Code != "ConnectWiseApi":
+		// Only a ConnectWise JSON 404 says the record is gone: a sync must not treat
+		// a wrong path or a proxy's page as a deletion (SOURCES.md
+		// error-404-endpoint-does-not-exist.json).
 		out = append(out, ErrNotFound)
+	case e.StatusCode == http.StatusNotFound:
+		out = append(out, ErrUnknownEndpoint)
+		if strings.HasPrefix(e.Message, "HTML page") {
+			out = append(out, ErrNotConnectWise)
+		}
 	case e.StatusCode == http.StatusUnauthorized:
 		out = append(out, ErrUnauthorized)
 	case e.StatusCode == http.StatusForbidden:
