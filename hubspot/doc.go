@@ -37,7 +37,9 @@
 // from a client-side bucket: [WithRateLimit] with [TierFreeStarter] (default, 100
 // per 10 s), [TierProfessionalEnterprise] (190), [TierAPILimitIncrease] (250) or
 // [TierMarketplaceApp] (110 per account); search has its own bucket of
-// [SearchRequestsPerSecond] and association batch calls another. A 429 is retried
+// [SearchRequestsPerSecond] and association batch calls another. Buckets are sized
+// so that no rolling window ever sees more than the budget (a burst of a tenth of
+// it, then an even refill). A 429 is retried
 // after HubSpot's window: Retry-After when present, else the
 // X-HubSpot-RateLimit-Interval-Milliseconds header or 10 s for TEN_SECONDLY_ROLLING,
 // and about 1 s for the search per-second limit. A DAILY 429 is never retried: it

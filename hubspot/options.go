@@ -36,7 +36,7 @@ type config struct {
 	now                    func() time.Time
 
 	budget      RateLimitBudget
-	searchPerS  float64
+	searchPerS  int
 	noLimits    bool
 	resetZone   *time.Location
 	searchLimit SearchLimits

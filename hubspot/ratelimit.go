@@ -77,10 +77,10 @@ func WithRateLimit(b RateLimitBudget) Option {
 }
 
 // WithSearchRateLimit sets the search budget in requests per second (default 5).
-func WithSearchRateLimit(perSecond float64) Option {
+func WithSearchRateLimit(perSecond int) Option {
 	return func(cfg *config) error {
 		if perSecond <= 0 {
-			return fmt.Errorf("hubspot: WithSearchRateLimit: need a positive rate, got %g", perSecond)
+			return fmt.Errorf("hubspot: WithSearchRateLimit: need a positive rate, got %d", perSecond)
 		}
 		cfg.searchPerS = perSecond
 		return nil
@@ -105,16 +105,31 @@ func newLimiters(cfg *config) *limiters {
 	if cfg.noLimits {
 		return nil
 	}
-	per := rate.Limit(float64(cfg.budget.Requests) / cfg.budget.Interval.Seconds())
 	return &limiters{
-		general: rate.NewLimiter(per, cfg.budget.Requests),
-		search:  rate.NewLimiter(rate.Limit(cfg.searchPerS), max(1, int(cfg.searchPerS))),
+		general: windowLimiter(cfg.budget.Requests, cfg.budget.Interval),
+		search:  windowLimiter(int(cfg.searchPerS), time.Second),
 		// The associations API has its own budget ("Free and Starter accounts: 100
 		// requests per 10 seconds") and its batch endpoints are ten-secondly exempt
 		// (hubspot-api.md §2, doc†: associations guide; spec). It gets a bucket of
 		// the same size as the general one.
-		associations: rate.NewLimiter(per, cfg.budget.Requests),
+		associations: windowLimiter(cfg.budget.Requests, cfg.budget.Interval),
 	}
+}
+
+// windowLimiter returns a token bucket that never lets more than n requests into any
+// window of length per, as HubSpot's rolling windows require. A bucket holding b
+// tokens and refilled at r per second admits up to b + r·per requests in a window,
+// so the burst is a tenth of the budget and the refill rate the rest:
+// 100 per 10 s becomes a burst of 10 and 9 per second.
+func windowLimiter(n int, per time.Duration) *rate.Limiter {
+	n = max(n, 1)
+	burst := max(1, n/10)
+	refill := float64(n-burst) / per.Seconds()
+	if refill <= 0 {
+		// n == 1: one request per window.
+		return rate.NewLimiter(rate.Every(per), 1)
+	}
+	return rate.NewLimiter(rate.Limit(refill), burst)
 }
 
 // forRequest picks the bucket of a request: search, association batch, OAuth (none),

@@ -238,14 +238,14 @@ func TestLimiterSelection(t *testing.T) {
 	assert.Equal(t, l.associations, l.forRequest(req("/crm/associations/2026-09/contacts/companies/batch/read"))[0])
 	assert.Equal(t, l.associations, l.forRequest(req("/crm/v4/associations/contacts/companies/batch/create"))[0])
 	assert.Nil(t, l.forRequest(req("/oauth/2026-03/token")))
-	assert.InDelta(t, 10.0, float64(l.general.Limit()), 0.001, "100 per 10 s")
-	assert.Equal(t, 100, l.general.Burst())
-	assert.InDelta(t, 5.0, float64(l.search.Limit()), 0.001)
+	assert.InDelta(t, 9.0, float64(l.general.Limit()), 0.001, "100 per 10 s: 9/s after a burst of 10")
+	assert.Equal(t, 10, l.general.Burst())
+	assert.InDelta(t, 4.0, float64(l.search.Limit()), 0.001)
 
 	c2, err := NewClient(WithRateLimit(TierProfessionalEnterprise()), WithSearchRateLimit(4))
 	require.NoError(t, err)
-	assert.InDelta(t, 19.0, float64(c2.limits.general.Limit()), 0.001)
-	assert.InDelta(t, 4.0, float64(c2.limits.search.Limit()), 0.001)
+	assert.InDelta(t, 17.1, float64(c2.limits.general.Limit()), 0.001)
+	assert.Equal(t, 19, c2.limits.general.Burst())
 	c3, err := NewClient(WithoutRateLimit())
 	require.NoError(t, err)
 	assert.Nil(t, c3.limits.forRequest(req("/crm/objects/2026-09/contacts/search")))
@@ -261,4 +261,28 @@ func TestContextCancelledWhileWaiting(t *testing.T) {
 	})
 	_, _, err := c.Contacts.Get(ctx, "1", nil)
 	assert.True(t, errors.Is(err, context.Canceled), "got %v", err)
+}
+
+// TestWindowLimiterNeverExceedsTheWindow drives the limiters with a simulated clock:
+// however requests arrive, no rolling window sees more than the budget.
+func TestWindowLimiterNeverExceedsTheWindow(t *testing.T) {
+	for _, b := range []RateLimitBudget{TierFreeStarter(), TierProfessionalEnterprise(), TierAPILimitIncrease(), TierMarketplaceApp(), {Requests: 5, Interval: time.Second}, {Requests: 1, Interval: time.Second}} {
+		l := windowLimiter(b.Requests, b.Interval)
+		start := time.Unix(0, 0)
+		var admitted []time.Time
+		for step := time.Duration(0); step < 6*b.Interval; step += b.Interval / 1000 {
+			now := start.Add(step)
+			for l.AllowN(now, 1) {
+				admitted = append(admitted, now)
+			}
+		}
+		for i := range admitted {
+			n := 0
+			for j := i; j < len(admitted) && admitted[j].Sub(admitted[i]) < b.Interval; j++ {
+				n++
+			}
+			require.LessOrEqual(t, n, b.Requests, "%d per %s: window starting at %s", b.Requests, b.Interval, admitted[i].Sub(start))
+		}
+		assert.Greater(t, len(admitted), 5*b.Requests*8/10, "%d per %s: the budget is mostly used", b.Requests, b.Interval)
+	}
 }
