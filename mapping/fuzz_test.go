@@ -99,8 +99,13 @@ func FuzzLoadAndCheck(f *testing.F) {
 		rec := map[string]any{"id": 1.0, "customFields": []any{map[string]any{"id": 1.0, "caption": "x", "value": nil}}}
 		for _, o := range m.Objects() {
 			v, _ := o.FromConnectWise(rec, nil)
-			_, _ = o.CreateBody(v, nil)
-			_, _ = o.Patch(v, rec, nil, nil)
+			hv, _ := o.FromHubSpot(map[string]string{"a": "1", "email": "x@y.z"}, nil)
+			for _, out := range []any{body(o.CreateBody(v, nil)), ops(o.Patch(v, rec, nil, nil)),
+				body(o.CreateBody(hv, nil)), ops(o.Patch(hv, rec, nil, nil))} {
+				if _, err := json.Marshal(out); err != nil {
+					t.Fatalf("%s: output does not marshal: %v", o.Name(), err)
+				}
+			}
 			_, _ = o.SelectConnectWise(rec, nil)
 			_, _ = o.SelectHubSpot(v, nil)
 		}
