@@ -216,9 +216,10 @@ func (s *Server) DeliverJournal(ctx context.Context, targetURL string) error {
 }
 
 // uriDecodes are the URL-encoded characters HubSpot decodes in the request URI
-// before signing (doc: request-validation, v3 step 3).
-var uriDecodes = strings.NewReplacer("%3A", ":", "%2F", "/", "%3F", "?", "%40", "@", "%21", "!", "%24", "$",
-	"%27", "'", "%28", "(", "%29", ")", "%2A", "*", "%2C", ",", "%3B", ";")
+// before signing (doc: request-validation, v3 step 3); hex digits of either case.
+var uriDecodes = strings.NewReplacer("%3A", ":", "%3a", ":", "%2F", "/", "%2f", "/", "%3F", "?", "%3f", "?",
+	"%40", "@", "%21", "!", "%24", "$", "%27", "'", "%28", "(", "%29", ")", "%2A", "*", "%2a", "*",
+	"%2C", ",", "%2c", ",", "%3B", ";", "%3b", ";")
 
 // SignatureV3 computes X-HubSpot-Signature-v3: base64(HMAC-SHA256(secret,
 // method + uri + body + timestamp)), with uri the full URL called (hubspot-api.md §10).
