@@ -33,9 +33,10 @@ type batchAnswer[T any] struct {
 
 // batchCall tracks the outcome of one batch method call across its requests.
 type batchCall struct {
-	c    *Client
-	be   BatchError
-	resp *Response
+	c         *Client
+	be        BatchError
+	resp      *Response
+	lastWhole string // message of the last request that failed as a whole
 }
 
 func newBatchCall(c *Client, op string, n int) *batchCall {
@@ -63,8 +64,10 @@ func chunks(items []batchItem, size int) [][]batchItem {
 
 // send posts one chunk's body and decodes the answer into out. It reports whether
 // the call must stop: a request-level error that is not about the inputs (rate
-// limit, authentication, transport, context) aborts; a 4xx about the inputs fails
-// every input of the chunk and lets the next chunk go.
+// limit, authentication, transport, context) aborts; a 400, 404, 409 or 422 fails
+// every input of the chunk and lets the next chunk go, unless the previous chunk
+// failed the same way: then the error is about the request (an unknown object
+// type, a non-unique idProperty) and the remaining chunks are not sent.
 func (b *batchCall) send(ctx context.Context, path string, query url.Values, body, out any, items []batchItem) (ok, stop bool) {
 	req, err := b.c.NewRequest(ctx, http.MethodPost, path, query, body)
 	if err == nil {
@@ -75,6 +78,7 @@ func (b *batchCall) send(ctx context.Context, path string, query url.Values, bod
 		}
 	}
 	if err == nil {
+		b.lastWhole = ""
 		return true, false
 	}
 	var ae *APIError
@@ -85,6 +89,13 @@ func (b *batchCall) send(ctx context.Context, path string, query url.Values, bod
 			for _, it := range items {
 				b.fail(it.index, it.id, it.trace, err)
 			}
+			sig := strconv.Itoa(ae.StatusCode) + " " + ae.Category + " " + ae.Message
+			if sig == b.lastWhole {
+				b.be.Abort = err
+				b.be.Unsent = items[len(items)-1].index + 1
+				return false, true
+			}
+			b.lastWhole = sig
 			return false, false
 		}
 	}

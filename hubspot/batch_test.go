@@ -241,6 +241,27 @@ func TestBatchChunkLevel400FailsOnlyThatChunk(t *testing.T) {
 	assert.Nil(t, be.Abort)
 }
 
+func TestBatchStopsOnRepeatedRequestLevelError(t *testing.T) {
+	c, mux, _ := setup(t)
+	calls := 0
+	mux.HandleFunc("POST /crm/objects/2026-09/contacts/batch/upsert", func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		writeJSON(w, 400, `{"status":"error","message":"Unable to perform update/upsert by non-unique 0-1 property","category":"VALIDATION_ERROR"}`)
+	})
+	in := make([]BatchUpsertInput, 450)
+	for i := range in {
+		in[i] = BatchUpsertInput{ID: strconv.Itoa(i), IDProperty: "hs_object_id"}
+	}
+	_, _, err := c.Contacts.BatchUpsert(context.Background(), in)
+	assert.Equal(t, 2, calls, "a request-level error seen twice stops the call")
+	var be *BatchError
+	require.ErrorAs(t, err, &be)
+	assert.Len(t, be.Failures, 200)
+	assert.Equal(t, 200, be.Unsent)
+	require.Error(t, be.Abort)
+	assert.ErrorIs(t, err, ErrValidation)
+}
+
 func TestBatchAbortsOnUnauthorized(t *testing.T) {
 	c, mux, _ := setup(t)
 	calls := 0

@@ -17,9 +17,10 @@ type BatchError struct {
 	// Failures lists the failed inputs in input order (unmatched failures last).
 	Failures []BatchFailure
 	// Abort is the error that stopped the call (a DAILY rate limit, a 401, a
-	// transport error after retries); inputs from Unsent onward have no outcome.
+	// transport error after retries, the same request-level 4xx twice in a row).
 	Abort error
-	// Unsent is the index of the first input that was not sent when Abort is set.
+	// Unsent is, when Abort is set, the index from which inputs were not sent;
+	// those that are not in Failures have no outcome and can be sent again.
 	Unsent int
 }
 
