@@ -33,8 +33,20 @@
 //
 // Requests go through hubwise's shared transport: a request budget ([WithRateLimit],
 // default [DefaultRateLimit]; ConnectWise publishes no number) waited on by every
-// attempt, and [Policy]: 429 retried after Retry-After, 502/503/504 and timeouts
-// retried only when repeating cannot duplicate a write (never a POST).
+// attempt, retries up to [WithRetry], and this policy:
+//
+//   - 429 is always retried, after the Retry-After seconds the API promises; the
+//     body is not read (at the Cloudflare edge it is an HTML page);
+//   - 502, 503, 504 and transport errors (timeouts, resets) are retried only for
+//     requests that cannot duplicate a write: GET, PUT, DELETE, and PATCH requests
+//     made only of replace operations (a replace sets a field to an absolute value,
+//     so applying it twice equals applying it once). POST is never retried on
+//     these: the record may exist although the answer was lost;
+//   - a 500 whose body mentions a timeout is retried for the same requests
+//     (ConnectWise reports database timeouts that way); other 500s are final.
+//
+// A Retry-After longer than [WithMaxRetryWait] is not waited out: the call returns a
+// *[RateLimitError].
 //
 // # Conditions
 //

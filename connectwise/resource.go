@@ -139,7 +139,7 @@ func (s *Resource[T]) Update(ctx context.Context, id int, v *T) (*T, *Response, 
 
 // Patch applies JSON Patch operations (a bare array, connectwise-api.md §5) and returns
 // the updated record. When every operation is a replace, the request is marked
-// repeatable and retried after 502/503/504 and timeouts (see [Policy]).
+// repeatable and retried after 502/503/504 and timeouts (see the package documentation, "Rate limits and retries").
 func (s *Resource[T]) Patch(ctx context.Context, id int, ops ...PatchOp) (*T, *Response, error) {
 	if err := validatePatch(ops); err != nil {
 		return nil, nil, err

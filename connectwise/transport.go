@@ -11,7 +11,7 @@ import (
 )
 
 // newTransport builds the shared HTTP stack (internal/httpx): retries decided by
-// [Policy], a rate limiter under the retry loop (every attempt takes a token), a
+// retryPolicy, a rate limiter under the retry loop (every attempt takes a token), a
 // redacting logger and redacted transport errors.
 func newTransport(cfg *config, red *httpx.Redactor) *httpx.Client {
 	lim := rate.NewLimiter(cfg.rateLimit, cfg.rateBurst)
@@ -29,7 +29,7 @@ func newTransport(cfg *config, red *httpx.Redactor) *httpx.Client {
 		Redactor:   red,
 		UserAgent:  ua,
 		Limiters:   func(*http.Request) []*rate.Limiter { return []*rate.Limiter{lim} },
-		Policy:     Policy,
+		Policy:     retryPolicy,
 		RetryMax:   retryMax,
 		BackoffMin: cfg.backoffMin,
 		BackoffMax: cfg.backoffMax,
@@ -38,7 +38,7 @@ func newTransport(cfg *config, red *httpx.Redactor) *httpx.Client {
 	})
 }
 
-// Policy is the retry policy of the ConnectWise client, built on httpx.DefaultPolicy:
+// retryPolicy is the retry policy of the ConnectWise client, built on httpx.DefaultPolicy:
 //
 //   - 429 is always retried, after the Retry-After seconds the API promises
 //     ("will include a Retry-After header with a numeric value that indicates the
@@ -54,7 +54,7 @@ func newTransport(cfg *config, red *httpx.Redactor) *httpx.Client {
 //   - 500 whose body mentions a timeout is retried for the same repeatable requests:
 //     ConnectWise reports database timeouts as 500 (pyconnectwise retries exactly
 //     these, S10). Other 500s are final ("sometimes an undefined error", S5).
-func Policy(req *http.Request, resp *http.Response, err error) httpx.Decision {
+func retryPolicy(req *http.Request, resp *http.Response, err error) httpx.Decision {
 	d := httpx.DefaultPolicy(req, resp, err)
 	if d.Retry || err != nil || resp == nil || resp.StatusCode != http.StatusInternalServerError {
 		return d
