@@ -8,8 +8,11 @@
 // where it matters, an [Options] field makes the behaviour configurable.
 //
 //	s := connectwisetest.NewServer(t, connectwisetest.Options{})
-//	creds := s.Credentials() // company ID, site, public/private key, clientId
-//	// point a client at s.URL() (or s.BaseURL() for the API root)
+//	cw := s.Client()         // a ready *connectwise.Client
+//	creds := s.Credentials() // or: company ID, site, keys, clientId for any client
+//
+// [New] and [Listen] (a fixed address, for examples/fakeserver) start fakes
+// outside tests; [Server.Handler] mounts one anywhere.
 //
 // # Connecting
 //
@@ -37,7 +40,7 @@
 // # Resources
 //
 // Companies (with statuses, types and /{id}/typeAssociations), contacts (with
-// communicationItems and customFields), communication types, contact types,
+// communicationItems, /{id}/communications and customFields), communication types, contact types,
 // opportunities (with forecast items under /{id}/forecast, where the money of
 // an opportunity lives), sales stages, opportunity statuses, members, system
 // info, user-defined fields, callbacks, service tickets (with boards, their
@@ -45,7 +48,11 @@
 // GET by id, /count ({"count": N}), POST (201), PUT, PATCH and DELETE (204)
 // behave as documented in connectwise-api.md §5. Every write maintains id,
 // _info.lastUpdated (second precision, "Z"), _info.updatedBy (the API member
-// identifier), _info.dateEntered and _info.enteredBy.
+// identifier), _info.dateEntered and _info.enteredBy. Companies are
+// soft-deleted as in ConnectWise: still returned by id with deletedFlag,
+// dateDeleted and deletedBy, left out of lists unless the conditions name
+// deletedFlag ([Options].HardDeleteCompanies turns this off). Members are
+// also found by identifier (/system/members/jsmith).
 //
 // # Pagination
 //
@@ -54,7 +61,9 @@
 // every other parameter. With the request header "pagination-type:
 // forward-only", companies, contacts, opportunities, tickets and catalog items
 // page by id: the rel="next" URL carries pageId (the last id of the page),
-// which acts as an extra "id > pageId" condition. orderBy ("name asc, id
+// which acts as an extra "id > pageId" condition. A full page always links
+// on, so the last page may be empty; endpoints without forward-only support
+// answer such a request without any Link header. orderBy ("name asc, id
 // desc") and fields ("id,name,status/id") are honoured.
 //
 // # Conditions
@@ -91,6 +100,8 @@
 // {"op":"replace","path":"/customFields","value":[{"id":15,"value":...}]} and
 // PUT merge by id: entries not sent keep their values, and an empty array
 // clears nothing. Values are coerced to the field type.
+// [Options].RequireCustomFieldsOnPatch makes a PATCH without that operation
+// fail, as amp-labs saw the API do at times.
 //
 // # Validation
 //
