@@ -29,8 +29,8 @@ func newQueries(schema string) queries {
 	q := queries{
 		linkByHS:  `SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND hubspot_id = $3`,
 		linkByCW:  `SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND connectwise_id = $3`,
-		linksByHS: `SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND hubspot_id IN (SELECT json_array_elements_text($3::json))`,
-		linksByCW: `SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND connectwise_id IN (SELECT json_array_elements_text($3::json)::bigint)`,
+		linksByHS: `SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND hubspot_id = ANY (ARRAY(SELECT json_array_elements_text($3::json)))`,
+		linksByCW: `SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND connectwise_id = ANY (ARRAY(SELECT json_array_elements_text($3::json)::bigint))`,
 		listLinks: `SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND connectwise_id > $3 ORDER BY connectwise_id LIMIT $4`,
 		cursor:    `SELECT value FROM {s}.cursors WHERE tenant = $1 AND key = $2`,
 

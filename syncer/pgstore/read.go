@@ -56,7 +56,9 @@ func (s *Store) LinkByConnectWiseID(ctx context.Context, tenant, object string, 
 
 // linksBy runs a bulk lookup: the IDs travel as one JSON array parameter, so
 // the statement text is the same for any number of IDs and no driver-specific
-// array type is needed.
+// array type is needed. The query compares with = ANY (ARRAY(...)), which
+// PostgreSQL answers from the unique index; IN (SELECT ...) became a hash join
+// over every link of the object.
 func (s *Store) linksBy(ctx context.Context, what, query, tenant, object string, ids any, add func(syncer.Link)) error {
 	arg, err := json.Marshal(ids)
 	if err != nil {
