@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 )
 
 func TestNewClientRequiresCredentials(t *testing.T) {
@@ -161,4 +164,32 @@ func TestDiscoveryPinnedSkipsCompanyInfo(t *testing.T) {
 	env.handle(t, "GET system/info", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
 	_, _, err := env.client.System.Info(context.Background())
 	require.NoError(t, err)
+}
+
+func TestDiscoveryOnceUnderConcurrency(t *testing.T) {
+	mux := http.NewServeMux()
+	var infoCalls atomic.Int32
+	mux.HandleFunc("GET /login/companyinfo/{id}", func(w http.ResponseWriter, r *http.Request) {
+		infoCalls.Add(1)
+		writeJSON(w, 200, `{"CompanyName":"Acme","Codebase":"v2025_1/","CompanyID":"acme","IsCloud":false,"SiteUrl":"cw.example.com"}`)
+	})
+	mux.HandleFunc("GET /v2025_1/apis/3.0/sales/stages", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `[]`) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	c, err := NewClient(testCreds(), WithBaseURL(srv.URL), WithRateLimit(rate.Inf, 0))
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			_, _, err := c.SalesStages.List(context.Background(), nil)
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, int32(1), infoCalls.Load())
+	info, err := c.Discover(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "Acme", info.CompanyName)
+	assert.False(t, info.IsCloud)
+	assert.Equal(t, int32(2), infoCalls.Load())
 }
