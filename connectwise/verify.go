@@ -155,8 +155,12 @@ func (c *Client) classify(ctx context.Context, err error, path string) *VerifyEr
 		return &VerifyError{Problem: ProblemBadKeys, Err: err,
 			Message: fmt.Sprintf("ConnectWise refused company id %q with these API keys: check the public and private key of the API member (System > Members > API Members)", c.creds.CompanyID)}
 	case strings.Contains(msg, "api version"):
+		hint := ""
+		if cur := ae.Header.Get("api-current-version"); cur != "" {
+			hint = " (the server runs " + cur + ")"
+		}
 		return &VerifyError{Problem: ProblemAPIVersion, Err: err,
-			Message: fmt.Sprintf("the server refuses API version %s: set another with WithAPIVersion", c.apiVersion)}
+			Message: fmt.Sprintf("the server refuses API version %s%s: set another with WithAPIVersion", c.apiVersion, hint)}
 	case ae.StatusCode == http.StatusForbidden || errors.Is(err, ErrUnauthorized):
 		return &VerifyError{Problem: ProblemPermissions, Err: err, Message: "no permission for " + path}
 	}

@@ -50,6 +50,7 @@ func TestVerify(t *testing.T) {
 			if match != "" && !strings.Contains(r.URL.Path, match) {
 				return false
 			}
+			w.Header().Set("api-current-version", "2024.1")
 			ct := "application/json"
 			if strings.HasPrefix(body, "<") || !strings.HasPrefix(body, "{") {
 				ct = "text/html"
@@ -74,7 +75,7 @@ func TestVerify(t *testing.T) {
 		{"bad keys", goodInfo, status(401, `{"code":"Unauthorized","message":"Invalid credentials"}`, ""), ProblemBadKeys, "public and private key"},
 		{"client id", goodInfo, status(401, `{"code":"Unauthorized","message":"clientId is required"}`, ""), ProblemClientID, "developer.connectwise.com/ClientID"},
 		{"client id refused", goodInfo, status(403, `{"code":"Forbidden","message":"The provided ClientId is not valid for this environment"}`, ""), ProblemClientID, "Private"},
-		{"api version", goodInfo, status(400, `{"code":"ConnectWiseApi","message":"The HTTP resource that matches the request URI does not support the API version '0.0'."}`, ""), ProblemAPIVersion, "WithAPIVersion"},
+		{"api version", goodInfo, status(400, `{"code":"ConnectWiseApi","message":"The HTTP resource that matches the request URI does not support the API version '0.0'."}`, ""), ProblemAPIVersion, "(the server runs 2024.1): set another with WithAPIVersion"},
 		{"role", goodInfo, func(w http.ResponseWriter, r *http.Request) bool {
 			if strings.Contains(r.URL.Path, "sales/opportunities/count") || strings.Contains(r.URL.Path, "system/userDefinedFields") {
 				return status(403, `{"code":"Forbidden","message":"You do not have permission"}`, "")(w, r)
