@@ -193,6 +193,7 @@ func compileObject(s *Spec, om *ObjectMapping, loc string, reg *Registry, opts *
 		}
 		o.match = append(o.match, mk.HubSpot)
 	}
+	compileAssociations(s, om, o, loc, is)
 	var err error
 	if om.Filters.ToHubSpot != nil {
 		if o.toHS, err = compileFilter(om.Filters.ToHubSpot, false, reg); err != nil {

@@ -103,6 +103,9 @@ func Default() *Spec {
 				Name: ObjectContacts, HubSpot: "contacts", ConnectWise: "company/contacts",
 				Enabled: &yes, Direction: Both,
 				Match: []MatchKey{{HubSpot: "email"}},
+				Associations: []Association{
+					{To: ObjectCompanies, ConnectWise: "company/id", HubSpotTypeID: 279}, // contact to company (hubspot-api.md §7)
+				},
 				Fields: []FieldMapping{
 					{HubSpot: PropCWContactID, ConnectWise: "id", Direction: ToHubSpot, Property: idProp("ConnectWise Contact Rec ID")},
 					{HubSpot: "email", ConnectWise: "communicationItems[communicationType=Email,defaultFlag=true]/value", Transform: []Step{S("email")}},
@@ -123,6 +126,12 @@ func Default() *Spec {
 				Name: ObjectDeals, HubSpot: "deals", ConnectWise: "sales/opportunities",
 				Enabled: &yes, Direction: Both,
 				Match: []MatchKey{{HubSpot: PropCWOpportunityID}},
+				// Both are required on an opportunity create in spec 2025.8
+				// (connectwise-api.md §5); the engine sets them from its links.
+				Associations: []Association{
+					{To: ObjectCompanies, ConnectWise: "company/id", HubSpotTypeID: 341}, // deal to company
+					{To: ObjectContacts, ConnectWise: "contact/id", HubSpotTypeID: 3},    // deal to contact
+				},
 				Fields: []FieldMapping{
 					{HubSpot: PropCWOpportunityID, ConnectWise: "id", Direction: ToHubSpot, Property: idProp("ConnectWise Rec ID (Opportunity #)")},
 					// Opportunity name max 100 (connectwise-api.md §5).

@@ -70,6 +70,14 @@
 // engine from its links. Toward HubSpot, [Object.HubSpotChanges] gives the
 // properties to write.
 //
+// # Associations
+//
+// An object mapping may declare [Association]s: the path of the other
+// record's ConnectWise id ("company/id") and the HubSpot association type
+// (contact to company 279, deal to company 341, deal to contact 3). The
+// engine reads them with [Object.AssociatedIDs] and writes them toward
+// ConnectWise with [Object.SetAssociated] and [Object.AssociationPatch].
+//
 // # Transforms
 //
 // A field's Transform is a chain of [Step]s run toward HubSpot; toward

@@ -14,6 +14,7 @@ type Object struct {
 	match                      []string
 	toHS, toCW                 *filterNode
 	bareCF                     bool
+	assoc                      []association
 }
 
 // Name returns the object mapping's name.

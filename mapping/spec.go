@@ -125,6 +125,9 @@ type ObjectMapping struct {
 	Fields []FieldMapping `json:"fields" yaml:"fields"`
 	// Filters select the records that sync in each direction.
 	Filters Filters `json:"filters,omitempty" yaml:"filters,omitempty"`
+	// Associations declare which other object mappings this object's
+	// records reference (a contact's company, a deal's company and contact).
+	Associations []Association `json:"associations,omitempty" yaml:"associations,omitempty"`
 	// BareCustomFieldsPatch, when true, stops Patch from adding an empty
 	// "/customFields" replace operation to patches of records that carry
 	// custom fields. By default it is added: amp-labs found ConnectWise may
