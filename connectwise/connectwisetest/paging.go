@@ -148,11 +148,21 @@ func (s *Server) parseFor(def *resourceDef, src string, child bool) (Expr, error
 		if !def.knows(top) || (child && !def.isArray(top)) {
 			return nil, badRequest("ApiFindCondition", top+" is not a recognized name.")
 		}
-		if def.isFlag(top) && !strings.Contains(c.Field, "/") {
-			for _, l := range append([]Literal{c.Value}, c.Values...) {
-				if l.Kind != 0 && l.Kind != BoolLit && l.Kind != NullLit {
-					return nil, badRequest("ApiFindCondition", "Expected a boolean value, not a "+kindName(l.Kind)+". "+LiteralRules)
-				}
+		if strings.Contains(c.Field, "/") || c.Op == "like" || c.Op == "contains" {
+			continue
+		}
+		want := LiteralKind(0)
+		switch {
+		case def.isFlag(top):
+			want = BoolLit
+		case def.isDate(top):
+			want = DateTimeLit
+		}
+		for _, l := range append([]Literal{c.Value}, c.Values...) {
+			if want != 0 && l.Kind != 0 && l.Kind != want && l.Kind != NullLit {
+				// The recorded form is "Expected a boolean value, not a numeric."
+				// (S12); the datetime variant follows it by analogy.
+				return nil, badRequest("ApiFindCondition", "Expected a "+kindName(want)+" value, not a "+kindName(l.Kind)+". "+LiteralRules)
 			}
 		}
 	}
@@ -167,6 +177,8 @@ func kindName(k LiteralKind) string {
 		return "numeric"
 	case DateTimeLit:
 		return "datetime"
+	case BoolLit:
+		return "boolean"
 	}
 	return "value"
 }

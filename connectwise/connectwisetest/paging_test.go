@@ -173,4 +173,11 @@ func TestOrderByAndFields(t *testing.T) {
 	r = c.do("GET", "company/companies?conditions="+url.QueryEscape("leadFlag = 1"), nil)
 	assert.Equal(t, 400, r.status)
 	assert.Equal(t, "Expected a boolean value, not a numeric. "+LiteralRules, r.obj(t)["message"])
+	r = c.do("GET", "company/companies?conditions="+url.QueryEscape("lastUpdated > '2026-01-01'"), nil)
+	assert.Equal(t, "Expected a datetime value, not a string. "+LiteralRules, r.obj(t)["message"])
+	r = c.do("GET", "company/companies?conditions="+url.QueryEscape("dateAcquired = 5"), nil)
+	assert.Equal(t, 400, r.status)
+	for _, ok := range []string{"leadFlag = null", "leadFlag in (true, false)", "dateAcquired > [2020-01-01T00:00:00Z]", "lastUpdated != null", "name like 'x%'"} {
+		assert.Equal(t, 200, c.do("GET", "company/companies?conditions="+url.QueryEscape(ok), nil).status, ok)
+	}
 }

@@ -73,6 +73,17 @@ func (d *resourceDef) knows(path string) bool {
 
 func (d *resourceDef) isArray(name string) bool { return d.arrays[strings.ToLower(name)] }
 
+// isDate reports whether name is a datetime field: lastUpdated and the other
+// _info stamps, and the resource's *Date fields (expectedCloseDate, dateAcquired).
+func (d *resourceDef) isDate(name string) bool {
+	l := strings.ToLower(name)
+	if l == "lastupdated" || l == "dateentered" {
+		return true
+	}
+	c, ok := d.fieldSet[l]
+	return ok && (strings.HasSuffix(c, "Date") || strings.HasPrefix(c, "date"))
+}
+
 // isFlag reports whether name is one of the resource's boolean *Flag fields.
 func (d *resourceDef) isFlag(name string) bool {
 	c, ok := d.fieldSet[strings.ToLower(name)]
