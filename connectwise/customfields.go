@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // CustomField is one entry of a record's customFields array (connectwise-api.md §7,
@@ -64,6 +65,42 @@ func (f CustomField) String() string {
 		b, _ := json.Marshal(v)
 		return string(b)
 	}
+}
+
+// Float returns a numeric value (a JSON number or a numeric string).
+func (f CustomField) Float() (float64, bool) {
+	switch v := f.Value.(type) {
+	case float64:
+		return v, true
+	case json.Number:
+		n, err := v.Float64()
+		return n, err == nil
+	case string:
+		n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		return n, err == nil
+	}
+	return 0, false
+}
+
+// Bool returns a checkbox value: a JSON bool, or the strings "true"/"false" that List
+// fields hold (SOURCES.md: is_synced = "false").
+func (f CustomField) Bool() (bool, bool) {
+	switch v := f.Value.(type) {
+	case bool:
+		return v, true
+	case string:
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		return b, err == nil
+	}
+	return false, false
+}
+
+// Time returns a Date value ("2026-02-01T00:00:00Z" or a bare date), in UTC.
+func (f CustomField) Time() (time.Time, bool) {
+	if s, ok := f.Value.(string); ok {
+		return parseTime(strings.TrimSpace(s))
+	}
+	return time.Time{}, false
 }
 
 // IsSet reports whether the field holds a value (not nil, not "").

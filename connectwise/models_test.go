@@ -201,3 +201,32 @@ func TestPatchOpJSON(t *testing.T) {
 	assert.Error(t, validatePatch([]PatchOp{{Op: "move", Path: "/a"}}))
 	assert.Error(t, validatePatch([]PatchOp{{Op: "replace", Path: "/"}}))
 }
+
+func TestCustomFieldTypedAccess(t *testing.T) {
+	var cf CustomFields
+	require.NoError(t, json.Unmarshal([]byte(`[{"id":1,"value":42},{"id":2,"value":"3.5"},{"id":3,"value":true},{"id":4,"value":"false"},{"id":5,"value":"2026-02-01T00:00:00Z"},{"id":6,"value":"2026-02-01"},{"id":7},{"id":8,"value":"x"}]`), &cf))
+	get := func(id int) CustomField { f, ok := cf.ByID(id); require.True(t, ok); return f }
+	n, ok := get(1).Float()
+	assert.True(t, ok)
+	assert.Equal(t, 42.0, n)
+	n, ok = get(2).Float()
+	assert.True(t, ok)
+	assert.Equal(t, 3.5, n)
+	b, ok := get(3).Bool()
+	assert.True(t, ok && b)
+	b, ok = get(4).Bool()
+	assert.True(t, ok && !b)
+	tm, ok := get(5).Time()
+	assert.True(t, ok)
+	assert.Equal(t, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), tm)
+	tm2, ok := get(6).Time()
+	assert.True(t, ok)
+	assert.Equal(t, tm, tm2)
+	_, ok = get(7).Float()
+	assert.False(t, ok)
+	_, ok = get(8).Bool()
+	assert.False(t, ok)
+	_, ok = get(1).Time()
+	assert.False(t, ok)
+	assert.Equal(t, "", get(7).String())
+}
