@@ -204,3 +204,39 @@ func ExampleRegistry_Register() {
 	// Output:
 	// CW-ABC
 }
+
+// The property plan lists the HubSpot groups and properties a spec needs;
+// against a live schema, Missing keeps what must still be created.
+func ExamplePlanProperties() {
+	live := &mapping.Schema{
+		HubSpot:       map[string][]mapping.HubSpotProperty{"contacts": {{Name: mapping.PropCWContactID, Type: "string"}}},
+		HubSpotGroups: map[string][]string{"contacts": {mapping.GroupConnectWise}},
+	}
+	plan := mapping.PlanProperties(mapping.Default(), live).Missing()
+	for _, g := range plan.Groups {
+		fmt.Println("group", g.Group.Object, g.Group.Name)
+	}
+	for _, p := range plan.Properties {
+		fmt.Println("property", p.Object, p.Property.Name, p.Property.HasUniqueValue)
+	}
+	// Output:
+	// group companies connectwise
+	// group deals connectwise
+	// property companies cw_company_id true
+	// property companies cw_company_identifier true
+	// property companies cw_company_status false
+	// property companies cw_company_type false
+	// property deals cw_opportunity_id true
+	// property deals cw_opportunity_status false
+}
+
+// HubSpotChanges gives the properties to write toward HubSpot; "" clears.
+func ExampleObject_HubSpotChanges() {
+	m, _ := mapping.Compile(mapping.Default(), nil)
+	contacts := m.Object(mapping.ObjectContacts)
+	fromCW, _ := contacts.FromConnectWise(mustDecode(`{"id": 5, "firstName": "Ann", "title": "CTO"}`), nil)
+	fromHS, _ := contacts.FromHubSpot(map[string]string{"cw_contact_id": "5", "firstname": "Ann", "jobtitle": "CEO", "city": "Oslo"}, nil)
+	printJSON(contacts.HubSpotChanges(fromCW, fromHS, nil))
+	// Output:
+	// {"city":"","jobtitle":"CTO"}
+}
