@@ -99,3 +99,38 @@ func TestOAuthTokenEndpoints(t *testing.T) {
 	_, out = postForm(t, s, "/oauth/v3/token", url.Values{"grant_type": {"authorization_code"}, "client_id": {"cid"}, "client_secret": {"csecret"}, "code": {code}, "redirect_uri": {"https://b/cb"}}, false)
 	assert.Equal(t, "BAD_REDIRECT_URI", out["status"])
 }
+
+func TestScopes(t *testing.T) {
+	s := NewServer(t, Options{Scopes: []string{"crm.objects.contacts.read", "crm.schemas.companies.read"}})
+	tests := []struct {
+		method, path string
+		body         any
+		want         int
+		required     []any
+	}{
+		{"GET", "/crm/v3/objects/contacts", nil, http.StatusOK, nil},
+		{"POST", "/crm/v3/objects/contacts/search", map[string]any{}, http.StatusOK, nil},
+		{"POST", "/crm/v3/objects/contacts/batch/read", map[string]any{"inputs": []any{}}, http.StatusOK, nil},
+		{"POST", "/crm/v3/objects/contacts", map[string]any{"properties": map[string]string{}}, http.StatusForbidden, []any{"crm.objects.contacts.write"}},
+		{"GET", "/crm/v3/objects/deals", nil, http.StatusForbidden, []any{"crm.objects.deals.read"}},
+		{"GET", "/crm/v3/objects/tickets", nil, http.StatusForbidden, []any{"tickets"}},
+		{"GET", "/crm/v3/properties/contacts", nil, http.StatusOK, nil},
+		{"GET", "/crm/v3/properties/companies", nil, http.StatusOK, nil},
+		{"POST", "/crm/v3/properties/companies", map[string]any{}, http.StatusForbidden, []any{"crm.schemas.companies.write"}},
+		{"GET", "/crm/v3/owners", nil, http.StatusForbidden, []any{"crm.objects.owners.read"}},
+		{"GET", "/crm/v3/lists/1", nil, http.StatusForbidden, []any{"crm.lists.read"}},
+	}
+	for _, tt := range tests {
+		r := call(t, s, tt.method, tt.path, tt.body)
+		assert.Equal(t, tt.want, r.Status, tt.method+" "+tt.path)
+		if tt.want == http.StatusForbidden {
+			// error-403-missing-scopes.json
+			assert.Equal(t, "MISSING_SCOPES", r.JSON["category"])
+			assert.Equal(t, "One or more of the following scopes are required.", r.JSON["message"])
+			ctx := r.JSON["context"].(map[string]any)
+			assert.Equal(t, tt.required, ctx["requiredGranularScopes"])
+			assert.Equal(t, []any{"https://developers.hubspot.com/scopes"}, ctx["links"])
+			assert.Equal(t, r.Header.Get("X-HubSpot-Correlation-Id"), r.JSON["correlationId"])
+		}
+	}
+}

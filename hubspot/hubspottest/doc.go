@@ -30,8 +30,11 @@
 // issued by the OAuth endpoints (/oauth/v1/token, /oauth/v3/token,
 // /oauth/2026-03/token) for [Server.ClientID] and [Server.ClientSecret]; codes come
 // from [Server.IssueAuthCode]. A missing or wrong token gets HubSpot's 401 body;
-// an expired OAuth token gets EXPIRED_AUTHENTICATION. Tokens never appear in
-// responses or errors.
+// an expired OAuth token gets EXPIRED_AUTHENTICATION. With [Options.Scopes] (or
+// [OAuthOptions.Scopes]) a call whose scopes the token lacks gets 403
+// MISSING_SCOPES with requiredGranularScopes. Tokens never appear in responses or
+// errors. Every response carries an X-HubSpot-Correlation-Id header, which error
+// bodies echo as correlationId.
 //
 // # Rate limits
 //

@@ -64,6 +64,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func writeError(w http.ResponseWriter, status int, e apiError) {
 	e.Status = "error"
 	if e.CorrelationID == "" {
+		e.CorrelationID = w.Header().Get("X-HubSpot-Correlation-Id")
+	}
+	if e.CorrelationID == "" {
 		e.CorrelationID = newUUID()
 	}
 	writeJSON(w, status, e)

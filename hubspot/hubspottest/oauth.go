@@ -19,8 +19,7 @@ type OAuthOptions struct {
 	// invalidates the old one. HubSpot keeps refresh tokens stable; the option
 	// exists to test the client's rotation callback.
 	RotateRefreshTokens bool
-	// Scopes granted to issued tokens; nil means oauth plus read/write on
-	// contacts, companies and deals.
+	// Scopes granted to issued tokens; nil means every scope the fake checks.
 	Scopes []string
 	// UserID is the installing user's id; 0 means 9586504.
 	UserID int64
@@ -37,8 +36,7 @@ func (o OAuthOptions) withDefaults() OAuthOptions {
 		o.AccessTokenTTL = 30 * time.Minute
 	}
 	if o.Scopes == nil {
-		o.Scopes = []string{"oauth", "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.objects.companies.read",
-			"crm.objects.companies.write", "crm.objects.deals.read", "crm.objects.deals.write"}
+		o.Scopes = slices.Clone(allScopes)
 	}
 	if o.UserID == 0 {
 		o.UserID = 9586504

@@ -69,18 +69,21 @@ func (s *Server) handle(op string, kind routeKind, method string, families []str
 	for _, f := range families {
 		p := method + " " + f + suffix
 		s.ops[op] = append(s.ops[op], p)
-		s.mux.Handle(p, s.wrap(kind, strings.Contains(f, "associations"), h))
+		s.mux.Handle(p, s.wrap(op, kind, strings.Contains(f, "associations"), h))
 	}
 }
 
-func (s *Server) wrap(kind routeKind, assoc bool, h http.HandlerFunc) http.Handler {
+func (s *Server) wrap(op string, kind routeKind, assoc bool, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Every response carries a correlation id, echoed in error bodies.
+		w.Header().Set("X-HubSpot-Correlation-Id", newUUID())
 		if v := r.PathValue("version"); v != "" && !versionOK(v, assoc) {
 			notFound(w)
 			return
 		}
 		if kind != kindOAuth {
-			if !s.authorize(w, r) {
+			granted, ok := s.authorize(w, r)
+			if !ok || !checkScopes(w, granted, s.requiredScopes(op, r)) {
 				return
 			}
 			if !s.limits.admit(w, kind == kindSearch, kind == kindExempt) {
@@ -103,16 +106,17 @@ const (
 )
 
 // authorize checks the bearer token: the static token or an unexpired OAuth
-// access token. It answers 401 otherwise and never echoes the token.
-func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
+// access token, and returns its scopes (nil: all). It answers 401 otherwise and
+// never echoes the token.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) ([]string, bool) {
 	auth := r.Header.Get("Authorization")
 	tok, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || tok == "" {
 		writeError(w, http.StatusUnauthorized, apiError{Message: msgNoAuth, Category: catInvalidAuth})
-		return false
+		return nil, false
 	}
 	if tok == s.token {
-		return true
+		return s.opts.Scopes, true
 	}
 	s.mu.Lock()
 	exp, known := s.oauth.access[tok]
@@ -120,16 +124,16 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
 	switch {
 	case !known:
 		writeError(w, http.StatusUnauthorized, apiError{Message: msgNoAuth, Category: catInvalidAuth})
-		return false
+		return nil, false
 	case !s.now().Before(exp):
 		ago := s.now().Sub(exp).Round(time.Minute)
 		writeError(w, http.StatusUnauthorized, apiError{
 			Message:  "The OAuth token used to make this call expired " + ago.String() + " ago.",
 			Category: catExpiredAuth,
 		})
-		return false
+		return nil, false
 	}
-	return true
+	return s.opts.OAuth.Scopes, true
 }
 
 // routes registers every endpoint.

@@ -22,6 +22,9 @@ type Options struct {
 	// Token is the static bearer token the fake accepts (a legacy private app
 	// token or service key). Empty means a random "pat-na1-…" token.
 	Token string
+	// Scopes granted to Token; nil grants every scope. A call whose scopes the
+	// token lacks gets 403 MISSING_SCOPES.
+	Scopes []string
 	// PortalID is the account (hub) id; 0 means 62515.
 	PortalID int64
 	// FirstID is the first record id handed out; 0 means 100000000001, so ids
