@@ -23,6 +23,9 @@ type RateLimits struct {
 	// midnight); 0 means 1,000,000 (Enterprise) and 24h.
 	Daily       int
 	DailyWindow time.Duration
+	// DailyZone is the account's time zone: "The daily limit resets at midnight
+	// in the account's time-zone setting" (hubspot-api.md §2). nil means UTC.
+	DailyZone *time.Location
 	// SearchMax requests per SearchInterval for the CRM search endpoints, which
 	// are exempt from the ten-secondly window and send no rate-limit headers;
 	// 0 means 5 per 1s (doc†: search-the-crm).
@@ -63,10 +66,20 @@ type limiters struct {
 }
 
 func newLimiters(o RateLimits, now func() time.Time) *limiters {
+	local := now
+	if o.DailyZone != nil {
+		// Fixed windows align to the epoch in UTC; shifting the clock by the zone's
+		// offset aligns them to local midnight.
+		local = func() time.Time {
+			t := now()
+			_, off := t.In(o.DailyZone).Zone()
+			return t.Add(time.Duration(off) * time.Second)
+		}
+	}
 	return &limiters{
 		opts:   o,
 		burst:  fakehttp.NewLimiter(o.Max, o.Interval, fakehttp.Sliding, now),
-		daily:  fakehttp.NewLimiter(o.Daily, o.DailyWindow, fakehttp.Fixed, now),
+		daily:  fakehttp.NewLimiter(o.Daily, o.DailyWindow, fakehttp.Fixed, local),
 		search: fakehttp.NewLimiter(o.SearchMax, o.SearchInterval, fakehttp.Sliding, now),
 	}
 }

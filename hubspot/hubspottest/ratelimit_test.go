@@ -82,3 +82,18 @@ func TestRateLimitRetryAfterOption(t *testing.T) {
 	require.Equal(t, http.StatusTooManyRequests, r.Status)
 	assert.Equal(t, "8", r.Header.Get("Retry-After"))
 }
+
+func TestRateLimitDailyResetsAtLocalMidnight(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	clk := &clock{t: time.Date(2026, 9, 1, 23, 30, 0, 0, ny)}
+	s := NewServer(t, Options{Now: clk.Now, RateLimits: RateLimits{Enforce: true, Daily: 1, DailyZone: ny}})
+	assert.Equal(t, http.StatusOK, call(t, s, "GET", "/crm/v3/owners", nil).Status)
+	assert.Equal(t, http.StatusTooManyRequests, call(t, s, "GET", "/crm/v3/owners", nil).Status)
+	clk.Add(20 * time.Minute) // 23:50 New York, already the next day in UTC
+	assert.Equal(t, http.StatusTooManyRequests, call(t, s, "GET", "/crm/v3/owners", nil).Status)
+	clk.Add(15 * time.Minute) // 00:05 New York
+	assert.Equal(t, http.StatusOK, call(t, s, "GET", "/crm/v3/owners", nil).Status)
+}
