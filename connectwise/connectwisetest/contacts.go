@@ -56,8 +56,10 @@ func prepareContact(s *Server, w *write) []FieldError {
 	if w.touched["communicationItems"] || w.kind == opCreate {
 		errs = append(errs, s.normalizeCommItems(w)...)
 	}
+	// Defaults as the recorded 201 body shows them (payload contact-create-response.json).
 	setDefaults(w.rec, map[string]any{
-		"inactiveFlag": false, "marriedFlag": false, "childrenFlag": false, "disablePortalLoginFlag": true,
+		"portalSecurityLevel": float64(1),
+		"inactiveFlag":        false, "marriedFlag": false, "childrenFlag": false, "disablePortalLoginFlag": true,
 		"unsubscribeFlag": false, "defaultBillingFlag": false, "defaultFlag": false, "ignoreDuplicates": false,
 	})
 	if w.kind == opCreate {

@@ -213,3 +213,17 @@ func TestRequireCustomFieldsOnPatch(t *testing.T) {
 	require.Equal(t, 200, r.status, string(r.body))
 	assert.Equal(t, before["mobileGuid"], r.obj(t)["mobileGuid"])
 }
+
+// TestContactShape checks a created contact against the keys of the recorded
+// 201 body (testdata/contact-create-response-keys.json lists them).
+func TestContactShape(t *testing.T) {
+	_, c := setup(t)
+	r := c.do("POST", "company/contacts", map[string]any{"firstName": "Estella", "lastName": "Mcdowell"})
+	require.Equal(t, 201, r.status)
+	m := r.obj(t)
+	for _, k := range fixture(t, "contact-create-response-keys.json").([]any) {
+		assert.Contains(t, m, k)
+	}
+	assert.NotContains(t, m, "company", "absent, not null, without a company")
+	assert.Contains(t, m["_info"], "communications_href")
+}

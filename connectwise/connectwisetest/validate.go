@@ -247,6 +247,7 @@ func (s *Server) addHrefs(d *resourceDef, rec Record) {
 		in["opportunities_href"] = fmt.Sprintf("%ssales/opportunities?conditions=company/id=%d", base, id)
 		in["tickets_href"] = fmt.Sprintf("%sservice/tickets?conditions=company/id=%d", base, id)
 	case "company/contacts":
+		in["communications_href"] = fmt.Sprintf("%scompany/contacts/%d/communications", base, id)
 		in["opportunities_href"] = fmt.Sprintf("%ssales/opportunities?conditions=contact/id=%d", base, id)
 		in["tickets_href"] = fmt.Sprintf("%sservice/tickets?conditions=contact/id=%d", base, id)
 	case "sales/opportunities":
