@@ -1,0 +1,167 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hubwise/hubwise/mapping"
+)
+
+// createConnectWise creates records in ConnectWise, which has no upsert
+// (prior-art.md §6): for each chunk an intent batch is committed BEFORE the
+// POSTs, so a pass that crashes after ConnectWise accepted a create finds the
+// intent on replay and looks the record up instead of creating it twice. The
+// ConnectWise-side values of a new record (its ID, computed fields) are written
+// back to HubSpot in the same pass.
+func (e *Engine) createConnectWise(ctx context.Context, o *objectSpec, lk *mapping.Lookups, results []*result) error {
+	var todo []*result
+	for _, r := range results {
+		if !r.failed() && r.op.Kind == OpCreate && r.op.Target == SideConnectWise {
+			todo = append(todo, r)
+		}
+	}
+	for len(todo) > 0 {
+		n := min(len(todo), 100)
+		chunk := todo[:n]
+		todo = todo[n:]
+		b := new(Batch)
+		for _, r := range chunk {
+			l := r.op.data.lookup
+			b.PutIntent(Intent{Object: o.name, Target: SideConnectWise, SourceID: r.hsID, LookupKey: sanitize(l.Value), Payload: l.encode()})
+		}
+		if err := e.store.Commit(ctx, e.tenant, b); err != nil {
+			return fmt.Errorf("syncer: %s: commit create intents: %w", o.name, err)
+		}
+		for _, r := range chunk {
+			rec, err := e.cw.Create(ctx, o.cwRes, r.op.data.body)
+			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				r.fail(SideConnectWise, "", err)
+				// A refused create did not happen; anything else may have.
+				r.intentDone = IsTerminal(err)
+				continue
+			}
+			r.intentDone = true
+			r.cwID = recordID(rec)
+			r.op.ConnectWiseID = r.cwID
+			if err := e.enrich(ctx, o, []map[string]any{rec}); err != nil {
+				return err
+			}
+			c := e.newCW(o, rec, lk)
+			h := r.op.p.hs
+			r.cwRec, r.cwMod = rec, c.mod
+			d := e.diff(o, diffInput{cw: c.vals, hs: h.vals, base: &snapshot{Fields: h.vals}, cwMod: c.mod,
+				hsMod: h.rec.UpdatedAt, cwPass: c.pass, hsPass: h.pass})
+			r.base = &snapshot{Fields: d.base}
+			r.prev = h.vals
+			r.toHS = d.toHS
+		}
+	}
+	return nil
+}
+
+// commitResults stores the outcome of every operation, 100 records per batch:
+// links with their new base, dead letters put or cleared, intents settled,
+// conflicts parked; the cursors go in the last batch, and only when the whole
+// object went through (DESIGN.md: the cursor never skips a change that was
+// neither applied nor dead-lettered).
+func (e *Engine) commitResults(ctx context.Context, op *ObjectPlan, results []*result, withCursor bool) error {
+	o := op.spec
+	now := e.now()
+	creating := map[string]bool{}
+	var batches []*Batch
+	b := new(Batch)
+	for i, r := range results {
+		x := r.op
+		if x.Kind == OpCreate && x.Target == SideConnectWise {
+			creating[r.hsID] = true
+		}
+		srcID := r.hsID
+		if x.Source == SideConnectWise {
+			srcID = strconv.FormatInt(r.cwID, 10)
+		}
+		if x.Kind == OpCreate && x.Target == SideHubSpot {
+			srcID = strconv.FormatInt(x.ConnectWiseID, 10)
+		}
+		dl, hadDL := op.dead[deadKey(x.Source, srcID)]
+		dead := DeadLetter{Object: o.name, Side: x.Source, SourceID: srcID, LastFailedAt: now}
+		switch {
+		case srcID == "" || srcID == "0":
+		case r.failed():
+			var msgs []string
+			for _, err := range r.errs {
+				msgs = append(msgs, err.Error())
+			}
+			dead.Err = sanitize(strings.Join(msgs, "; "))
+			dead.Attempts = 1
+			dead.NextRetryAt = e.backoff(dl.Attempts+1, r.terminal, now)
+			b.PutDeadLetter(dead)
+		case x.Kind == OpSkip && x.Reason == ReasonAmbiguous:
+			dead.Err = sanitize("ambiguous: " + x.Detail)
+			dead.Attempts = 1
+			dead.NextRetryAt = e.backoff(dl.Attempts+1, true, now)
+			b.PutDeadLetter(dead)
+		case len(r.deferred) > 0:
+			dead.Err = sanitize("deferred: association waits for " + strings.Join(r.deferred, ", "))
+			b.PutDeadLetter(dead)
+		case hadDL && x.Reason != ReasonDeadLettered:
+			b.DeleteDeadLetter(o.name, x.Source, srcID)
+		}
+		if r.base != nil && r.hsID != "" && r.cwID > 0 && !(x.Kind == OpLink && r.failed()) {
+			b.PutLink(Link{Object: o.name, HubSpotID: r.hsID, ConnectWiseID: r.cwID, Base: r.base.encode(),
+				SyncedAt: now, HubSpotModifiedAt: r.hsMod, ConnectWiseModifiedAt: r.cwMod})
+		}
+		if r.intentDone {
+			b.DeleteIntent(o.name, SideConnectWise, r.hsID)
+		}
+		if x.p != nil && x.p.hs != nil && x.p.cw != nil {
+			for _, f := range x.Conflicts {
+				b.PutConflict(Conflict{Object: o.name, HubSpotID: r.hsID, ConnectWiseID: r.cwID, Field: f,
+					HubSpotValue: []byte(x.p.hs.vals[f]), ConnectWiseValue: []byte(x.p.cw.vals[f]), BaseValue: []byte(r.prev[f])})
+			}
+		}
+		if (i+1)%100 == 0 {
+			batches = append(batches, b)
+			b = new(Batch)
+		}
+	}
+	for _, in := range op.intents {
+		if !creating[in.SourceID] {
+			b.DeleteIntent(o.name, in.Target, in.SourceID)
+		}
+	}
+	if withCursor {
+		for _, k := range sortedKeys(op.cursors) {
+			b.PutCursor(k, op.cursors[k])
+		}
+	}
+	batches = append(batches, b)
+	for _, b := range batches {
+		if b.Len() == 0 {
+			continue
+		}
+		if err := e.store.Commit(ctx, e.tenant, b); err != nil {
+			var oe *OpError
+			if errors.As(err, &oe) {
+				return fmt.Errorf("syncer: %s: commit results (%s): %w", o.name, oe.Op, err)
+			}
+			return fmt.Errorf("syncer: %s: commit results: %w", o.name, err)
+		}
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := keys(m)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}

@@ -1,0 +1,123 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+
+	"github.com/hubwise/hubwise/mapping"
+)
+
+// opData is what Apply needs besides the exported plan.
+type opData struct {
+	d       diffResult
+	base    *snapshot         // the stored base (nil for a new link)
+	props   map[string]string // properties of a HubSpot create
+	body    map[string]any    // body of a ConnectWise create
+	lookup  intentLookup      // how a ConnectWise create is found again
+	assocOK bool              // associations are evaluated for this record
+}
+
+// ErrNoLookupKey reports a create toward ConnectWise that could not be found
+// again after a crash: the mapping has neither a custom field holding the
+// HubSpot ID nor a match key with a ConnectWise path and a value.
+var ErrNoLookupKey = errors.New("syncer: no lookup key to make the ConnectWise create safe to replay")
+
+// decide plans an operation for every pair without one yet.
+func (ps *passState) decide(ctx context.Context) error {
+	e, o := ps.e, ps.o
+	for _, p := range ps.pairs {
+		if p.merged || ps.hasOp(p) {
+			continue
+		}
+		op := ps.opOf(p)
+		switch {
+		case p.cw != nil && p.hs != nil:
+			if p.cw.err != nil || p.hs.err != nil {
+				ps.invalid(p, errors.Join(p.cw.err, p.hs.err))
+				continue
+			}
+			var base *snapshot
+			if !p.fresh {
+				base = decodeSnapshot(p.link.Base)
+			}
+			d := e.diff(o, diffInput{cw: p.cw.vals, hs: p.hs.vals, base: base, cwMod: p.cw.mod,
+				hsMod: p.hs.rec.UpdatedAt, cwPass: p.cw.pass, hsPass: p.hs.pass})
+			op.data = &opData{d: d, base: base, assocOK: o.cwToHS && p.cw.pass}
+			op.Changes, op.Conflicts = d.changes, d.conflicts
+			op.HubSpotID, op.ConnectWiseID = p.hs.rec.ID, p.cw.id
+			switch {
+			case p.fresh:
+				op.Kind = OpLink
+			case len(d.changes) > 0:
+				op.Kind = OpUpdate
+			default:
+				op.Kind, op.Reason = OpSkip, ReasonUnchanged
+			}
+		case p.cw != nil:
+			if !o.cwToHS {
+				ps.skip(p, ReasonDirection, "")
+				continue
+			}
+			props := map[string]string{}
+			for _, f := range o.fields {
+				if v := p.cw.vals[f.HubSpot]; v != "" && (f.Direction == mapping.Both || f.Direction == mapping.ToHubSpot) {
+					props[f.HubSpot] = v
+					op.Changes = append(op.Changes, FieldChange{Field: f.HubSpot, Target: SideHubSpot, After: v})
+				}
+			}
+			op.Kind, op.Target = OpCreate, SideHubSpot
+			op.data = &opData{props: props, assocOK: true}
+		case p.hs != nil:
+			if !o.hsToCW {
+				ps.skip(p, ReasonDirection, "")
+				continue
+			}
+			l, ok := o.lookupFor(p.hs.vals)
+			if !ok {
+				ps.invalid(p, fmt.Errorf("%s %s: %w", o.name, p.hs.rec.ID, ErrNoLookupKey))
+				continue
+			}
+			vals := maps.Clone(p.hs.vals)
+			vals["hs_object_id"] = p.hs.rec.ID
+			body, err := o.m.CreateBody(vals, ps.lk)
+			if err != nil {
+				ps.invalid(p, err)
+				continue
+			}
+			for _, f := range o.fields {
+				if v := p.hs.vals[f.HubSpot]; v != "" && f.ConnectWise != "" && (f.Direction == mapping.Both || f.Direction == mapping.ToConnectWise) {
+					op.Changes = append(op.Changes, FieldChange{Field: f.HubSpot, Target: SideConnectWise, After: v})
+				}
+			}
+			op.Kind, op.Target = OpCreate, SideConnectWise
+			op.data = &opData{body: body, lookup: l}
+		}
+	}
+	// Associations wanted by ConnectWise records toward HubSpot.
+	for _, op := range ps.plan.Operations {
+		p := op.p
+		if p == nil || p.cw == nil || !o.cwToHS || len(o.assocs) == 0 {
+			continue
+		}
+		if op.data == nil {
+			if op.Kind != OpSkip || (op.Reason != ReasonUnchanged && op.Reason != ReasonEcho) || p.link == nil {
+				continue
+			}
+			op.data = &opData{base: decodeSnapshot(p.link.Base), assocOK: p.cw.pass}
+		}
+		if !op.data.assocOK {
+			continue
+		}
+		want := ps.wantAssoc(p.cw, op.data.base)
+		if err := e.resolveAssoc(ctx, want); err != nil {
+			return err
+		}
+		op.Associations = want
+		if len(want) > 0 && op.Kind == OpSkip {
+			op.Kind, op.Reason = OpAssociate, ""
+		}
+	}
+	return nil
+}

@@ -1,0 +1,202 @@
+package syncer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/hubwise/hubwise/mapping"
+)
+
+// passState is the working state of planning one object.
+type passState struct {
+	e     *Engine
+	o     *objectSpec
+	lk    *mapping.Lookups
+	plan  *ObjectPlan
+	start time.Time
+
+	cw      map[int64]*cwRecord // every ConnectWise record read
+	hs      map[string]*hsRecord
+	cwSrc   []int64 // ConnectWise records to reconcile, in feed order
+	hsSrc   []string
+	intents map[string]Intent // pending ConnectWise creates by HubSpot source ID
+
+	pairs    []*pair
+	pairByCW map[int64]*pair
+	pairByHS map[string]*pair
+}
+
+// pair is one record, or two records known to be the same, being reconciled.
+type pair struct {
+	cw     *cwRecord
+	hs     *hsRecord
+	link   *Link // stored link, or the link matching made (fresh)
+	fresh  bool
+	source Side
+	intent *Intent
+
+	settledFlag int8 // 0 unknown, 1 settled, -1 not
+	merged      bool // folded into another pair by matching
+}
+
+func deadKey(side Side, id string) string { return string(side) + ":" + id }
+
+// gather reads the change feeds, the due dead letters and the pending intents.
+func (ps *passState) gather(ctx context.Context) error {
+	e, o := ps.e, ps.o
+	for d, err := range e.store.ListDeadLetters(ctx, e.tenant, &DeadLetterListOptions{Object: o.name}) {
+		if err != nil {
+			return fmt.Errorf("syncer: %s: list dead letters: %w", o.name, err)
+		}
+		ps.plan.dead[deadKey(d.Side, d.SourceID)] = d
+	}
+	var cwRecs []map[string]any
+	var hsIDs []string
+	if o.cwToHS {
+		cur, err := e.readCursor(ctx, cursorKey(o.name, SideConnectWise))
+		if err != nil {
+			return err
+		}
+		from, to, next := e.window(cur, ps.start)
+		if cwRecs, err = e.feedConnectWise(ctx, o, from, to); err != nil {
+			return err
+		}
+		ps.plan.cursors[cursorKey(o.name, SideConnectWise)] = formatCursor(next)
+	}
+	if o.hsToCW {
+		cur, err := e.readCursor(ctx, cursorKey(o.name, SideHubSpot))
+		if err != nil {
+			return err
+		}
+		from, to, next := e.window(cur, ps.start)
+		if hsIDs, err = e.feedHubSpot(ctx, o, from, to); err != nil {
+			return err
+		}
+		ps.plan.cursors[cursorKey(o.name, SideHubSpot)] = formatCursor(next)
+	}
+	// Due dead letters are retried even when their record did not change.
+	inFeed := map[string]bool{}
+	for _, r := range cwRecs {
+		inFeed[deadKey(SideConnectWise, strconv.FormatInt(recordID(r), 10))] = true
+	}
+	for _, id := range hsIDs {
+		inFeed[deadKey(SideHubSpot, id)] = true
+	}
+	var cwRetry []int64
+	now := e.now()
+	for k, d := range ps.plan.dead {
+		if inFeed[k] || d.NextRetryAt.After(now) {
+			continue
+		}
+		switch {
+		case d.Side == SideConnectWise && o.cwToHS:
+			if id, err := strconv.ParseInt(d.SourceID, 10, 64); err == nil {
+				cwRetry = append(cwRetry, id)
+			}
+		case d.Side == SideHubSpot && o.hsToCW:
+			hsIDs = append(hsIDs, d.SourceID)
+		}
+	}
+	if len(cwRetry) > 0 {
+		got, err := e.readConnectWise(ctx, o, cwRetry)
+		if err != nil {
+			return err
+		}
+		for _, id := range cwRetry {
+			if r, ok := got[id]; ok {
+				cwRecs = append(cwRecs, r)
+			}
+		}
+	}
+	ps.intents = map[string]Intent{}
+	if o.hsToCW {
+		for in, err := range e.store.ListIntents(ctx, e.tenant, o.name) {
+			if err != nil {
+				return fmt.Errorf("syncer: %s: list intents: %w", o.name, err)
+			}
+			if in.Target == SideConnectWise {
+				ps.intents[in.SourceID] = in
+				hsIDs = append(hsIDs, in.SourceID)
+			}
+		}
+	}
+	hsIDs = dedupe(hsIDs)
+	hsRecs, err := e.readHubSpot(ctx, o, hsIDs)
+	if err != nil {
+		return err
+	}
+	for _, rec := range cwRecs {
+		r := e.newCW(o, rec, ps.lk)
+		if _, dup := ps.cw[r.id]; dup || r.id <= 0 {
+			continue
+		}
+		ps.cw[r.id] = r
+		if ps.notDue(SideConnectWise, strconv.FormatInt(r.id, 10), r.mod) {
+			continue
+		}
+		ps.cwSrc = append(ps.cwSrc, r.id)
+	}
+	for _, id := range hsIDs {
+		rec, ok := hsRecs[id]
+		if !ok {
+			continue
+		}
+		r := e.newHS(o, rec, ps.lk)
+		ps.hs[id] = r
+		if ps.notDue(SideHubSpot, id, rec.UpdatedAt) {
+			continue
+		}
+		ps.hsSrc = append(ps.hsSrc, id)
+	}
+	return nil
+}
+
+// notDue reports (and plans a skip for) a dead-lettered record that is not due
+// for a retry and has not changed since it failed.
+func (ps *passState) notDue(side Side, id string, mod time.Time) bool {
+	d, ok := ps.plan.dead[deadKey(side, id)]
+	if !ok || !d.NextRetryAt.After(ps.e.now()) || mod.After(d.LastFailedAt) {
+		return false
+	}
+	op := &Operation{Object: ps.o.name, Kind: OpSkip, Source: side, Reason: ReasonDeadLettered,
+		Detail: "next retry at " + d.NextRetryAt.UTC().Format(time.RFC3339) + ": " + d.Err}
+	if side == SideHubSpot {
+		op.HubSpotID = id
+	} else {
+		op.ConnectWiseID, _ = strconv.ParseInt(id, 10, 64)
+	}
+	ps.plan.Operations = append(ps.plan.Operations, op)
+	return true
+}
+
+// intentLookup is the Payload of a ConnectWise create intent: how to find the
+// record on replay.
+type intentLookup struct {
+	Path  string `json:"path"`
+	Value string `json:"value"`
+}
+
+// lookupFor returns the lookup that finds the ConnectWise record created from
+// a HubSpot record: a custom field mapped from hs_object_id, else the first
+// match key with a value and a ConnectWise path.
+func (o *objectSpec) lookupFor(v mapping.Values) (intentLookup, bool) {
+	for _, f := range o.fields {
+		if f.HubSpot == "hs_object_id" && f.ConnectWise != "" && v["hs_object_id"] != "" {
+			return intentLookup{Path: f.ConnectWise, Value: v["hs_object_id"]}, true
+		}
+	}
+	for _, k := range o.keys {
+		if path := o.keyPath[k]; path != "" && path != "id" && v[k] != "" {
+			return intentLookup{Path: path, Value: v[k]}, true
+		}
+	}
+	return intentLookup{}, false
+}
+
+func (l intentLookup) encode() []byte {
+	b, _ := json.Marshal(l)
+	return b
+}

@@ -1,0 +1,187 @@
+package syncer
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hubwise/hubwise/mapping"
+)
+
+// OpKind is what an [Operation] does.
+type OpKind string
+
+// Operation kinds.
+const (
+	// OpCreate creates the record on Target.
+	OpCreate OpKind = "create"
+	// OpUpdate writes changed fields (see Changes for each field's target).
+	OpUpdate OpKind = "update"
+	// OpLink links two existing records found by matching, writing any fields
+	// that differ.
+	OpLink OpKind = "link"
+	// OpAssociate only writes associations.
+	OpAssociate OpKind = "associate"
+	// OpSkip writes nothing; Reason says why.
+	OpSkip OpKind = "skip"
+)
+
+// Reason says why an operation skips a record.
+type Reason string
+
+// Skip reasons.
+const (
+	ReasonFiltered     Reason = "filtered"      // the record does not pass the object's filter
+	ReasonUnchanged    Reason = "unchanged"     // both sides already agree
+	ReasonEcho         Reason = "echo"          // the change is the engine's own write coming back
+	ReasonAmbiguous    Reason = "ambiguous"     // several candidate partners; nothing guessed
+	ReasonDeadLettered Reason = "dead-lettered" // failed earlier, not due for a retry yet
+	ReasonDirection    Reason = "direction"     // the object does not sync this way
+	ReasonMissing      Reason = "partner-missing"
+	ReasonInvalid      Reason = "invalid" // the record cannot be mapped (see Err)
+)
+
+// AssociationChange is an association the operation writes or waits for.
+type AssociationChange struct {
+	// To is the associated object ("companies").
+	To string
+	// ConnectWiseID is the associated record on ConnectWise; HubSpotID its
+	// partner, "" while it is not linked yet (the association is deferred).
+	ConnectWiseID int64
+	HubSpotID     string
+	// Remove is set for an association that is removed (the partner changed).
+	Remove bool
+}
+
+// Operation is one planned change to one record pair.
+type Operation struct {
+	Object string
+	Kind   OpKind
+	// Target is the side a create writes to.
+	Target Side `json:",omitempty"`
+	// Source is the side whose record brought the operation into the pass.
+	Source        Side
+	HubSpotID     string `json:",omitempty"`
+	ConnectWiseID int64  `json:",omitempty"`
+	Reason        Reason `json:",omitempty"`
+	// Detail explains a skip (the candidates of an ambiguous match).
+	Detail       string              `json:",omitempty"`
+	Changes      []FieldChange       `json:",omitempty"`
+	Associations []AssociationChange `json:",omitempty"`
+	// Conflicts lists fields changed on both sides and parked for review.
+	Conflicts []string `json:",omitempty"`
+	// Err is the record's error (a mapping error naming the field).
+	Err error `json:"-"`
+
+	p    *pair
+	data *opData
+}
+
+// ObjectPlan is the plan of one object.
+type ObjectPlan struct {
+	Object     string
+	Operations []*Operation
+
+	spec     *objectSpec
+	cursors  map[string]string // cursor key -> value to commit when the object completes
+	dead     map[string]DeadLetter
+	intents  []Intent // resolved intents to delete
+	complete bool     // every change seen is in Operations
+}
+
+// Plan is a dry run: every operation a pass would make, with field-level before
+// and after values and the reason for every skip. Apply carries it out.
+type Plan struct {
+	Tenant    string
+	StartedAt time.Time
+	Objects   []*ObjectPlan
+
+	lk     *mapping.Lookups
+	calls0 [2]int64
+}
+
+// Plan plans one pass over every object without writing anything to either
+// side or to the store.
+func (e *Engine) Plan(ctx context.Context) (*Plan, error) {
+	p, err := e.newPlan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range e.objects {
+		op, err := e.planObject(ctx, o, p)
+		if err != nil {
+			return p, err
+		}
+		p.Objects = append(p.Objects, op)
+	}
+	return p, nil
+}
+
+func (e *Engine) newPlan(ctx context.Context) (*Plan, error) {
+	p := &Plan{Tenant: e.tenant, StartedAt: e.now(), calls0: [2]int64{calls(e.hs), calls(e.cw)}}
+	lk, err := e.lookups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p.lk = lk
+	return p, nil
+}
+
+// Run plans and applies one pass for every enabled object, in dependency order,
+// so that associations find the links made earlier in the same pass.
+func (e *Engine) Run(ctx context.Context) (*Report, error) {
+	p, err := e.newPlan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep := e.newReport(p)
+	for _, o := range e.objects {
+		op, err := e.planObject(ctx, o, p)
+		if err != nil {
+			return e.finish(rep, p, err), err
+		}
+		p.Objects = append(p.Objects, op)
+		if err := e.applyObject(ctx, p, op, rep); err != nil {
+			return e.finish(rep, p, err), err
+		}
+	}
+	return e.finish(rep, p, nil), nil
+}
+
+// Apply carries out a plan made by [Engine.Plan] and reports the outcome of
+// every operation. Associations are resolved at apply time, so links made
+// earlier in the same Apply count.
+func (e *Engine) Apply(ctx context.Context, p *Plan) (*Report, error) {
+	if p == nil || p.Tenant != e.tenant {
+		return nil, fmt.Errorf("syncer: Apply: plan is nil or of another tenant")
+	}
+	p.calls0 = [2]int64{calls(e.hs), calls(e.cw)}
+	rep := e.newReport(p)
+	for _, op := range p.Objects {
+		if err := e.applyObject(ctx, p, op, rep); err != nil {
+			return e.finish(rep, p, err), err
+		}
+	}
+	return e.finish(rep, p, nil), nil
+}
+
+// planObject reads the object's changes and plans an operation per record.
+func (e *Engine) planObject(ctx context.Context, o *objectSpec, p *Plan) (*ObjectPlan, error) {
+	op := &ObjectPlan{Object: o.name, spec: o, cursors: map[string]string{}, dead: map[string]DeadLetter{}}
+	ps := &passState{e: e, o: o, lk: p.lk, plan: op, start: p.StartedAt,
+		cw: map[int64]*cwRecord{}, hs: map[string]*hsRecord{}}
+	if err := ps.gather(ctx); err != nil {
+		return nil, err
+	}
+	if err := ps.pair(ctx); err != nil {
+		return nil, err
+	}
+	if err := ps.match(ctx); err != nil {
+		return nil, err
+	}
+	if err := ps.decide(ctx); err != nil {
+		return nil, err
+	}
+	op.complete = true
+	return op, nil
+}

@@ -1,0 +1,170 @@
+package syncer
+
+import (
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Outcome is what happened to one record in a pass.
+type Outcome string
+
+// Outcomes.
+const (
+	OutcomeCreated   Outcome = "created"   // created on the other side
+	OutcomeUpdated   Outcome = "updated"   // changed fields or associations written
+	OutcomeLinked    Outcome = "linked"    // matched to an existing partner and linked
+	OutcomeUnchanged Outcome = "unchanged" // nothing to write (including echoes)
+	OutcomeSkipped   Outcome = "skipped"   // filtered, direction, dead-lettered, partner missing
+	OutcomeAmbiguous Outcome = "ambiguous" // several candidate partners; nothing guessed
+	OutcomeConflict  Outcome = "conflict"  // a field parked for review
+	OutcomeFailed    Outcome = "failed"    // dead-lettered; retried on a later pass
+	OutcomeDeferred  Outcome = "deferred"  // an association waits for its partner's link
+)
+
+var outcomeOrder = []Outcome{OutcomeCreated, OutcomeUpdated, OutcomeLinked, OutcomeUnchanged, OutcomeSkipped,
+	OutcomeAmbiguous, OutcomeConflict, OutcomeFailed, OutcomeDeferred}
+
+// RecordResult is the outcome of one record.
+type RecordResult struct {
+	Object        string
+	Kind          OpKind
+	Source        Side
+	HubSpotID     string `json:",omitempty"`
+	ConnectWiseID int64  `json:",omitempty"`
+	Outcome       Outcome
+	Reason        Reason        `json:",omitempty"`
+	Detail        string        `json:",omitempty"`
+	Changes       []FieldChange `json:",omitempty"`
+	// Err is a *RecordError naming the record and, when known, the field.
+	Err error `json:"-"`
+}
+
+// ObjectReport counts the outcomes of one object.
+type ObjectReport struct {
+	Object string
+	Counts map[Outcome]int
+}
+
+// Report describes one pass: counts per object and outcome, per-record
+// outcomes, API calls made per side and the duration.
+type Report struct {
+	Tenant    string
+	StartedAt time.Time
+	Duration  time.Duration
+	Objects   []ObjectReport
+	Records   []RecordResult
+	// Calls is the number of API requests made per side, when the sides count
+	// them ([CallCounter]; the adapters do).
+	Calls map[Side]int64
+	// Err is the error that ended the pass early, if any.
+	Err error `json:"-"`
+}
+
+func (e *Engine) newReport(p *Plan) *Report {
+	return &Report{Tenant: e.tenant, StartedAt: p.StartedAt, Calls: map[Side]int64{}}
+}
+
+func (e *Engine) finish(r *Report, p *Plan, err error) *Report {
+	r.Duration = e.now().Sub(r.StartedAt)
+	r.Calls[SideHubSpot] = calls(e.hs) - p.calls0[0]
+	r.Calls[SideConnectWise] = calls(e.cw) - p.calls0[1]
+	r.Err = err
+	attrs := []any{"tenant", e.tenant, "duration", r.Duration, "hubspot_calls", r.Calls[SideHubSpot],
+		"connectwise_calls", r.Calls[SideConnectWise]}
+	for _, o := range outcomeOrder {
+		if n := r.Total(o); n > 0 {
+			attrs = append(attrs, string(o), n)
+		}
+	}
+	if err != nil {
+		e.log.Error("syncer: pass ended early", append(attrs, "err", err)...)
+	} else {
+		e.log.Info("syncer: pass done", attrs...)
+	}
+	return r
+}
+
+func (r *Report) add(rr RecordResult) {
+	r.Records = append(r.Records, rr)
+	i := slices.IndexFunc(r.Objects, func(o ObjectReport) bool { return o.Object == rr.Object })
+	if i < 0 {
+		r.Objects = append(r.Objects, ObjectReport{Object: rr.Object, Counts: map[Outcome]int{}})
+		i = len(r.Objects) - 1
+	}
+	r.Objects[i].Counts[rr.Outcome]++
+}
+
+// Count returns how many records of object had outcome o.
+func (r *Report) Count(object string, o Outcome) int {
+	for _, or := range r.Objects {
+		if or.Object == object {
+			return or.Counts[o]
+		}
+	}
+	return 0
+}
+
+// Total returns how many records of every object had outcome o.
+func (r *Report) Total(o Outcome) int {
+	n := 0
+	for _, or := range r.Objects {
+		n += or.Counts[o]
+	}
+	return n
+}
+
+// Errors returns the errors of the failed records.
+func (r *Report) Errors() []error {
+	var out []error
+	for _, rr := range r.Records {
+		if rr.Err != nil {
+			out = append(out, rr.Err)
+		}
+	}
+	return out
+}
+
+// Writes returns how many records had something written to either side.
+func (r *Report) Writes() int {
+	return r.Total(OutcomeCreated) + r.Total(OutcomeUpdated) + r.Total(OutcomeLinked)
+}
+
+// String renders the report as a small table: one line per object with its
+// counts, then the API calls and the duration, then the errors.
+func (r *Report) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-12s", "object")
+	for _, o := range outcomeOrder {
+		fmt.Fprintf(&b, " %9s", o)
+	}
+	b.WriteByte('\n')
+	for _, or := range r.Objects {
+		fmt.Fprintf(&b, "%-12s", or.Object)
+		for _, o := range outcomeOrder {
+			fmt.Fprintf(&b, " %9d", or.Counts[o])
+		}
+		b.WriteByte('\n')
+	}
+	fmt.Fprintf(&b, "API calls: hubspot %d, connectwise %d; duration %s\n", r.Calls[SideHubSpot], r.Calls[SideConnectWise], r.Duration.Round(time.Millisecond))
+	for _, err := range r.Errors() {
+		fmt.Fprintf(&b, "error: %v\n", err)
+	}
+	if r.Err != nil {
+		fmt.Fprintf(&b, "pass ended early: %v\n", r.Err)
+	}
+	return b.String()
+}
+
+// LogValue renders the report's counts for log/slog.
+func (r *Report) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.String("tenant", r.Tenant), slog.Duration("duration", r.Duration)}
+	for _, o := range outcomeOrder {
+		if n := r.Total(o); n > 0 {
+			attrs = append(attrs, slog.Int(string(o), n))
+		}
+	}
+	return slog.GroupValue(attrs...)
+}
