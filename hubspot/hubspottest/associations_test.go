@@ -136,3 +136,22 @@ func TestAssociationLabelsAndRecordList(t *testing.T) {
 	assert.Equal(t, float64(mustInt(t, contacts[2])), r.list("results")[0]["toObjectId"])
 	assert.NotContains(t, r.JSON, "paging")
 }
+
+func TestAssociationRecordLevelWrites(t *testing.T) {
+	s := NewServer(t, Options{})
+	contact := mustCreate(t, s, "contacts", map[string]string{"email": "r@example.com"})
+	company := mustCreate(t, s, "companies", map[string]string{"name": "R"})
+	r := call(t, s, "PUT", "/crm/v4/objects/contacts/"+contact+"/associations/default/companies/"+company, nil)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+	res := r.list("results")[0]
+	assert.Equal(t, map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": float64(279)}, res["associationSpec"])
+	r = call(t, s, "PUT", "/crm/objects/2026-09/contacts/"+contact+"/associations/companies/"+company,
+		[]any{map[string]any{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 1}})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+	assert.Equal(t, []any{"Primary"}, r.JSON["labels"])
+	assert.Equal(t, http.StatusBadRequest, call(t, s, "PUT", "/crm/v4/objects/contacts/"+contact+"/associations/companies/"+company,
+		[]any{map[string]any{"associationCategory": "USER_DEFINED", "associationTypeId": 1}}).Status)
+	assert.Equal(t, http.StatusNotFound, call(t, s, "PUT", "/crm/v4/objects/contacts/"+contact+"/associations/default/companies/1", nil).Status)
+	assert.Equal(t, http.StatusNoContent, call(t, s, "DELETE", "/crm/v4/objects/contacts/"+contact+"/associations/companies/"+company, nil).Status)
+	assert.Empty(t, s.AssociatedIDs("companies", company, "contacts"))
+}

@@ -22,7 +22,7 @@ var (
 	famObjects    = []string{"/crm/v3/objects/{objectType}", "/crm/objects/{version}/{objectType}"}
 	famProperties = []string{"/crm/v3/properties/{objectType}", "/crm/properties/{version}/{objectType}"}
 	famAssocBatch = []string{"/crm/v4/associations/{fromType}/{toType}", "/crm/associations/{version}/{fromType}/{toType}"}
-	famAssocRec   = []string{"/crm/v4/objects/{fromType}/{id}/associations/{toType}", "/crm/objects/{version}/{fromType}/{id}/associations/{toType}"}
+	famAssocRec   = []string{"/crm/v4/objects/{fromType}/{id}/associations", "/crm/objects/{version}/{fromType}/{id}/associations"}
 	famOwners     = []string{"/crm/v3/owners", "/crm/owners/{version}"}
 	famPipelines  = []string{"/crm/v3/pipelines/{objectType}", "/crm/pipelines/{version}/{objectType}"}
 	famLists      = []string{"/crm/v3/lists", "/crm/lists/{version}"}
@@ -177,7 +177,10 @@ func (s *Server) routes() {
 	s.handle(OpAssocArchive, kindExempt, "POST", a, "/batch/archive", s.handleAssocArchive)
 	s.handle(OpAssocLabelsArch, kindExempt, "POST", a, "/batch/labels/archive", s.handleAssocLabelsArchive)
 	s.handle(OpAssocLabels, kindExempt, "GET", a, "/labels", s.handleAssocLabels)
-	s.handle(OpAssocRecord, kindCRM, "GET", famAssocRec, "", s.handleAssocRecordList)
+	s.handle(OpAssocRecord, kindCRM, "GET", famAssocRec, "/{toType}", s.handleAssocRecordList)
+	s.handle(OpAssocRecord, kindCRM, "PUT", famAssocRec, "/default/{toType}/{toId}", s.handleAssocRecordDefault)
+	s.handle(OpAssocRecord, kindCRM, "PUT", famAssocRec, "/{toType}/{toId}", s.handleAssocRecordPut)
+	s.handle(OpAssocRecord, kindCRM, "DELETE", famAssocRec, "/{toType}/{toId}", s.handleAssocRecordDelete)
 
 	s.handle(OpOwners, kindCRM, "GET", famOwners, "", s.handleOwnerList)
 	s.handle(OpOwners, kindCRM, "GET", famOwners, "/{ownerId}", s.handleOwnerGet)
