@@ -1,7 +1,9 @@
 package connectwisetest
 
 import (
+	"encoding/json"
 	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -130,4 +132,35 @@ func TestCloudflareHTML(t *testing.T) {
 	for code, want := range map[int]string{429: "1015", 502: "Bad gateway", 503: "Service unavailable", 504: "Gateway time-out", 522: "522", 500: "Internal server error"} {
 		assert.Contains(t, string(CloudflareHTML(code)), want)
 	}
+}
+
+func TestConcurrentWrites(t *testing.T) {
+	s, c := setup(t)
+	const n = 40
+	ids := make(chan int, n)
+	errs := make(chan string, n)
+	for i := range n {
+		go func() {
+			r := c.do("POST", "company/companies", company("C"+strconv.Itoa(i), "N"))
+			if r.status != 201 {
+				errs <- string(r.body)
+				ids <- 0
+				return
+			}
+			var m map[string]any
+			_ = json.Unmarshal(r.body, &m)
+			ids <- num(m["id"])
+		}()
+	}
+	seen := map[int]bool{}
+	for range n {
+		id := <-ids
+		assert.False(t, seen[id], "id %d twice", id)
+		seen[id] = true
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	assert.Equal(t, n, s.Len(Companies))
 }

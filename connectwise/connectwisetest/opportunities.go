@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // opportunityFields: spec 2025.8 Opportunity (connectwise-api.md §6, S9). There
@@ -36,6 +37,24 @@ func opportunitiesDef() *resourceDef {
 }
 
 func prepareOpportunity(s *Server, w *write) []FieldError {
+	var errs []FieldError
+	// expectedCloseDate, locationId and businessUnitId are "Required On
+	// Updates" (pyconnectwise, connectwise-api.md §5, S10). Creates get
+	// defaults (a date 30 days out at midnight, as date-only fields are sent,
+	// §10; location and business unit 1: inferred), so a PATCH keeps them and
+	// a PUT that drops them fails.
+	if w.kind == opCreate {
+		setDefaults(w.rec, map[string]any{
+			"expectedCloseDate": stamp(s.now().AddDate(0, 0, 30).Truncate(24 * time.Hour)),
+			"locationId":        float64(1), "businessUnitId": float64(1),
+		})
+	} else {
+		for _, f := range []string{"expectedCloseDate", "locationId", "businessUnitId"} {
+			if isBlank(w.rec[f]) {
+				errs = append(errs, missingField(f))
+			}
+		}
+	}
 	// Status: the tenant's default status when none is sent (inferred; what the
 	// API does without a status is not recorded, §11b).
 	if isBlank(w.rec["status"]) {
@@ -61,7 +80,7 @@ func prepareOpportunity(s *Server, w *write) []FieldError {
 			delete(w.rec, "closedBy")
 		}
 	}
-	return nil
+	return errs
 }
 
 func (s *Server) member(user bool) string {

@@ -49,6 +49,20 @@ func TestOpportunityCreate(t *testing.T) {
 	assert.NotEmpty(t, m["closedDate"])
 	assert.Equal(t, "HubwiseAPI", m["closedBy"].(map[string]any)["identifier"])
 
+	assert.Regexp(t, `T00:00:00Z$`, m["expectedCloseDate"])
+	// A PUT that leaves out the update-required fields fails; PATCH keeps them.
+	r = c.do("PUT", "sales/opportunities/1000", body)
+	require.Equal(t, 400, r.status)
+	for _, f := range []string{"expectedCloseDate", "locationId", "businessUnitId"} {
+		assert.Contains(t, string(r.body), "The "+f+" field is required.")
+	}
+	put := map[string]any{"expectedCloseDate": "2026-12-01T00:00:00Z", "locationId": 2, "businessUnitId": 3}
+	for k, v := range body {
+		put[k] = v
+	}
+	r = c.do("PUT", "sales/opportunities/1000", put)
+	require.Equal(t, 200, r.status, string(r.body))
+
 	body["primarySalesRep"] = map[string]any{"id": 1}
 	r = c.do("POST", "sales/opportunities", body)
 	assert.Contains(t, string(r.body), `"field":"primarySalesRep/id"`)
