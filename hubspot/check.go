@@ -33,6 +33,11 @@ func (c *Client) CheckResponse(resp *http.Response) error {
 	}
 	body.Message = c.redactString(body.Message)
 	apiErr := body.apiError(method, u, resp.StatusCode)
+	if apiErr.CorrelationID == "" {
+		// HubSpot also sends the id as a header; bodies of proxies and some errors
+		// lack it (not in the reference; the hubspottest fake sends both).
+		apiErr.CorrelationID = resp.Header.Get("X-HubSpot-Correlation-Id")
+	}
 	if resp.StatusCode == http.StatusTooManyRequests {
 		return c.rateLimitError(apiErr, rateBody{Message: body.Message, PolicyName: body.PolicyName}, resp)
 	}

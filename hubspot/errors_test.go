@@ -66,6 +66,18 @@ func TestAPIErrorFields(t *testing.T) {
 	assert.Equal(t, ErrorDetail{Message: "m", Code: "C", In: "email", SubCategory: "S", Context: map[string][]string{"k": {"v"}}}, ae.Details[0])
 }
 
+func TestCorrelationIDFromHeader(t *testing.T) {
+	c, mux, _ := setup(t)
+	mux.HandleFunc("/crm/objects/2026-09/deals/1", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-HubSpot-Correlation-Id", "hdr-123")
+		writeJSON(w, 404, `{"status":"error","message":"gone"}`)
+	})
+	_, _, err := c.Deals.Get(context.Background(), "1", nil)
+	var ae *APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "hdr-123", ae.CorrelationID)
+}
+
 func TestExistingID(t *testing.T) {
 	assert.Equal(t, "171591000198", (&APIError{Message: "Contact already exists. Existing ID: 171591000198"}).ExistingID())
 	assert.Equal(t, "42", (&APIError{Context: map[string][]string{"existingId": {"42"}}, Message: "Existing ID: 7"}).ExistingID())
