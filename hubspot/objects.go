@@ -365,3 +365,13 @@ func (s *ObjectsService) GDPRDelete(ctx context.Context, id, idProperty string) 
 	}
 	return s.client.Do(req, nil)
 }
+
+// LastModifiedProperty returns the property holding a record's last modification
+// time, for change feeds: "lastmodifieddate" for contacts, "hs_lastmodifieddate" for
+// every other object type (hubspot-api.md §5).
+func LastModifiedProperty(objectType string) string {
+	if objectType == ObjectContacts || objectType == TypeIDContacts {
+		return "lastmodifieddate"
+	}
+	return "hs_lastmodifieddate"
+}

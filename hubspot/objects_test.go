@@ -218,3 +218,10 @@ func TestRawNewRequestAndDo(t *testing.T) {
 	assert.Equal(t, 2, calls, "marked idempotent, so the 503 was retried")
 	assert.Equal(t, "1", out.Results[0].ID)
 }
+
+func TestLastModifiedProperty(t *testing.T) {
+	assert.Equal(t, "lastmodifieddate", LastModifiedProperty(ObjectContacts))
+	assert.Equal(t, "lastmodifieddate", LastModifiedProperty(TypeIDContacts))
+	assert.Equal(t, "hs_lastmodifieddate", LastModifiedProperty(ObjectCompanies))
+	assert.Equal(t, "hs_lastmodifieddate", LastModifiedProperty("2-1234"))
+}
