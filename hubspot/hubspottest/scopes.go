@@ -14,6 +14,8 @@ var allScopes = []string{
 	"crm.objects.companies.read", "crm.objects.companies.write",
 	"crm.objects.deals.read", "crm.objects.deals.write",
 	"tickets", "e-commerce",
+	"crm.objects.products.read", "crm.objects.products.write",
+	"crm.objects.line_items.read", "crm.objects.line_items.write",
 	"crm.objects.custom.read", "crm.objects.custom.write",
 	"crm.schemas.contacts.read", "crm.schemas.contacts.write",
 	"crm.schemas.companies.read", "crm.schemas.companies.write",
@@ -24,7 +26,8 @@ var allScopes = []string{
 
 // objectScopes returns the scopes that allow reading or writing records of t:
 // crm.objects.<type>.read/.write; tickets use the legacy "tickets" scope,
-// products and line items "e-commerce", custom objects crm.objects.custom.*.
+// products and line items "e-commerce" or their own object scopes, custom objects
+// crm.objects.custom.* (spec: CRM Objects 2026-09 security lists).
 func objectScopes(t *objectType, write bool) []string {
 	verb := ".read"
 	if write {
@@ -36,7 +39,7 @@ func objectScopes(t *objectType, write bool) []string {
 	case "tickets":
 		return []string{"tickets"}
 	case "products", "line_items":
-		return []string{"e-commerce"}
+		return []string{"e-commerce", "crm.objects." + t.name + verb}
 	}
 	return []string{"crm.objects.custom" + verb}
 }
