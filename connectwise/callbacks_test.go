@@ -158,11 +158,14 @@ func TestCallbackVerifierTenantHosts(t *testing.T) {
 	for _, ok := range []string{
 		"https://api-na.myconnectwise.net/v2025_1//system/callbackkey/index.rails?companyName=Cobalt&id=1",
 		"https://na.myconnectwise.net/v2025_1//system/callbackkey/index.rails?companyName=Cobalt&id=1",
+		"https://NA.myconnectwise.net:443/v2025_1//system/callbackkey/index.rails?companyName=cobalt&id=1",
 	} {
 		_, err := v.checkKeyURL(ok)
 		assert.NoError(t, err, ok)
 	}
 	_, err = v.checkKeyURL("https://sandbox-na.myconnectwise.net/v2025_1//system/callbackkey/index.rails?companyName=Cobalt&id=1")
+	assert.ErrorContains(t, err, "neither the tenant's host nor allow-listed")
+	_, err = v.checkKeyURL("https://na.myconnectwise.net:8443/v2025_1//system/callbackkey/index.rails?companyName=Cobalt&id=1")
 	assert.ErrorContains(t, err, "neither the tenant's host nor allow-listed")
 
 	v = c.NewCallbackVerifier(&VerifierOptions{AllowedHosts: []string{"Sandbox-NA.myconnectwise.net"}})

@@ -181,6 +181,9 @@ func (v *CallbackVerifier) checkKeyURL(raw string) (*url.URL, error) {
 		return bad("contains credentials")
 	}
 	host := strings.ToLower(u.Host)
+	if (u.Scheme == "https" && strings.HasSuffix(host, ":443")) || (u.Scheme == "http" && strings.HasSuffix(host, ":80")) {
+		host = host[:strings.LastIndex(host, ":")] // the default port, written out
+	}
 	if !v.allowed[host] {
 		return bad(fmt.Sprintf("host %q is neither the tenant's host nor allow-listed", u.Host))
 	}

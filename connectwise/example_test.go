@@ -10,20 +10,10 @@ import (
 	"github.com/hubwise/hubwise/connectwise/connectwisetest"
 )
 
-// newExampleClient starts the fake and returns a client for it.
+// newExampleClient starts the fake and returns a real client for it.
 func newExampleClient() (*connectwisetest.Server, *connectwise.Client) {
 	srv := connectwisetest.New(connectwisetest.Options{})
-	cr := srv.Credentials()
-	cw, err := connectwise.NewClient(connectwise.Credentials{
-		CompanyID:  cr.CompanyID,
-		PublicKey:  cr.PublicKey,
-		PrivateKey: cr.PrivateKey,
-		ClientID:   cr.ClientID,
-	}, connectwise.WithBaseURL(srv.URL()))
-	if err != nil {
-		log.Fatal(err)
-	}
-	return srv, cw
+	return srv, srv.Client()
 }
 
 func ExampleNormalizeSite() {
