@@ -50,7 +50,7 @@ func (c *Client) checkResponse(resp *http.Response) error { return c.CheckRespon
 func excerpt(s string) string {
 	s = oneLine(strings.TrimSpace(s))
 	if len(s) > 200 {
-		s = s[:200] + "…"
+		s = strings.ToValidUTF8(s[:200], "") + "…"
 	}
 	return s
 }
