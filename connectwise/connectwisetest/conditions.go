@@ -90,11 +90,15 @@ func (*Logical) isExpr()    {}
 func (*Not) isExpr()        {}
 func (*Comparison) isExpr() {}
 
+// String renders "(left op right)".
 func (l *Logical) String() string {
 	return "(" + l.Left.String() + " " + l.Op + " " + l.Right.String() + ")"
 }
+// String renders "not x".
 func (n *Not) String() string { return "not " + n.X.String() }
 
+// String renders "field op value", with "not" before like, contains and in
+// when negated.
 func (c *Comparison) String() string {
 	op := c.Op
 	if c.Negated {
