@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -231,4 +232,15 @@ func TestHTMLWithStatus200(t *testing.T) {
 	require.Error(t, err)
 	assert.ErrorIs(t, err, ErrNotConnectWise)
 	assert.Contains(t, err.Error(), "HTML page: ConnectWise Manage Login (expected JSON: is this the API host?)")
+}
+
+func TestTransportErrorUnwraps(t *testing.T) {
+	c, err := NewClient(testCreds(), WithBaseURL("http://127.0.0.1:1"), WithCodebase("v4_6_release"), WithRetry(0, 0, 0))
+	require.NoError(t, err)
+	_, _, err = c.Companies.Get(context.Background(), 1)
+	var te *TransportError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, "GET", te.Method)
+	assert.ErrorIs(t, err, syscall.ECONNREFUSED, "the cause survives redaction")
+	assert.True(t, strings.HasPrefix(err.Error(), "connectwise: GET http://127.0.0.1:1/v4_6_release/apis/3.0/company/companies/1: "), err.Error())
 }
