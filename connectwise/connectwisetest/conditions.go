@@ -94,6 +94,7 @@ func (*Comparison) isExpr() {}
 func (l *Logical) String() string {
 	return "(" + l.Left.String() + " " + l.Op + " " + l.Right.String() + ")"
 }
+
 // String renders "not x".
 func (n *Not) String() string { return "not " + n.X.String() }
 
