@@ -84,9 +84,9 @@ type objectSpec struct {
 	hsType     string
 	cwRes      string
 	dir        mapping.Direction
-	idProp     string            // unique HubSpot property holding the ConnectWise ID
-	modProp    string            // HubSpot last-modified property
-	props      []string          // HubSpot properties to read
+	idProp     string   // unique HubSpot property holding the ConnectWise ID
+	modProp    string   // HubSpot last-modified property
+	props      []string // HubSpot properties to read
 	fields     []mapping.FieldInfo
 	keys       []string          // match keys (HubSpot property names)
 	keyPath    map[string]string // match key -> ConnectWise path
