@@ -54,6 +54,11 @@ func TestCodebases(t *testing.T) {
 	assert.JSONEq(t, `{"code":"ConnectWiseApi","message":"The endpoint does not exist."}`, string(r.body))
 	r = c.do("GET", "company/companies/abc", nil)
 	assert.Equal(t, 404, r.status)
+	r = c.do("DELETE", "system/members/244", nil)
+	assert.Equal(t, 405, r.status)
+	assert.JSONEq(t, `{"code":"ConnectWiseApi","message":"The requested resource does not support http method 'DELETE'."}`, string(r.body))
+	assert.Equal(t, 405, c.do("PUT", "company/companies", nil).status)
+	assert.Equal(t, 405, c.do("POST", "system/info", nil).status)
 	assert.Contains(t, s.BaseURL(), "/v2025_1/apis/3.0")
 }
 

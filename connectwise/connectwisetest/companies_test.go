@@ -31,6 +31,7 @@ func TestCompanyCreateAndInfo(t *testing.T) {
 	body["id"] = 5
 	body["_info"] = map[string]any{"updatedBy": "forged"}
 	body["noSuchField"] = "dropped"
+	body["phoneNumber"] = 5550100
 	body["types"] = []any{map[string]any{"id": 1}, map[string]any{"name": "Vendor"}}
 	r := c.do("POST", "company/companies", body)
 	require.Equal(t, 201, r.status, string(r.body))
@@ -38,6 +39,7 @@ func TestCompanyCreateAndInfo(t *testing.T) {
 	id := num(co["id"])
 	assert.Equal(t, 250, id, "ids are assigned, not taken from the body")
 	assert.NotContains(t, co, "noSuchField")
+	assert.Equal(t, "5550100", co["phoneNumber"], "numbers are taken for string fields")
 	in := co["_info"].(map[string]any)
 	assert.Equal(t, "2026-06-09T21:59:47Z", in["lastUpdated"])
 	assert.Equal(t, "HubwiseAPI", in["updatedBy"])

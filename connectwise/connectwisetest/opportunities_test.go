@@ -209,7 +209,7 @@ func TestLookups(t *testing.T) {
 	// New contacts carry the new field.
 	r = c.do("POST", "company/contacts", map[string]any{"firstName": "Z"})
 	assert.Len(t, r.obj(t)["customFields"], 3)
-	assert.Equal(t, 404, c.do("POST", "system/members", map[string]any{"identifier": "x"}).status, "members are read-only here")
+	assert.Equal(t, 405, c.do("POST", "system/members", map[string]any{"identifier": "x"}).status, "members are read-only here")
 	r = c.do("POST", "sales/stages", map[string]any{"name": "Closing"})
 	assert.Equal(t, 201, r.status)
 }

@@ -127,7 +127,13 @@ func (s *Server) def(path string) *resourceDef {
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /login/companyinfo/{companyId}", s.companyInfo)
 	s.mux.HandleFunc("GET /{codebase}/system/callbackkey/index.rails", s.callbackKey)
-	s.mux.HandleFunc(apiPrefix+"{rest...}", s.api("", func(http.ResponseWriter, *http.Request) error {
+	s.mux.HandleFunc(apiPrefix+"{rest...}", s.api("", func(_ http.ResponseWriter, r *http.Request) error {
+		if s.knownPath(r.PathValue("rest")) {
+			// S5: 405 for a method the resource lacks; the body follows
+			// ASP.NET Web API, which the API's error shapes come from (inferred).
+			return &httpError{http.StatusMethodNotAllowed, &APIError{Code: "ConnectWiseApi",
+				Message: "The requested resource does not support http method '" + r.Method + "'."}}
+		}
 		return endpointNotFound()
 	}))
 	for _, d := range s.defs {
@@ -138,6 +144,25 @@ func (s *Server) routes() {
 	s.companySubRoutes()
 	s.contactSubRoutes()
 	s.boardRoutes()
+}
+
+// knownPath reports whether rest (the path under apis/3.0) names a resource
+// the fake serves, as a collection, /count or a record.
+func (s *Server) knownPath(rest string) bool {
+	for _, d := range s.defs {
+		if d.internal {
+			continue
+		}
+		if rest == d.path {
+			return true
+		}
+		if tail, ok := strings.CutPrefix(rest, d.path+"/"); ok && !strings.Contains(tail, "/") {
+			if _, err := strconv.Atoi(tail); err == nil || tail == "count" {
+				return true
+			}
+		}
+	}
+	return rest == "system/info"
 }
 
 func hasSubRoutes(path string) bool {

@@ -133,6 +133,11 @@ func (s *Server) validate(w *write) []FieldError {
 		}
 	}
 	for f, n := range d.maxLen {
+		if fv, ok := w.rec[f].(float64); ok {
+			// String fields take numbers as Json.NET does ("13" works for ids the
+			// other way round, payload contact-create-request.json).
+			w.rec[f] = strconv.FormatFloat(fv, 'f', -1, 64)
+		}
 		if sv, ok := w.rec[f].(string); ok && utf8.RuneCountInString(sv) > n {
 			errs = append(errs, tooLong(f, n))
 		}
