@@ -125,3 +125,54 @@ func (s *ListsService) RecordMemberships(ctx context.Context, objectTypeID, reco
 	}
 	return out.Results, resp, nil
 }
+
+// List is a list (segment) definition, without its filters (docs: api-reference
+// crm/lists get-list, ListFetchResponse). ProcessingType is MANUAL, SNAPSHOT or
+// DYNAMIC.
+type List struct {
+	ListID           string    `json:"listId"`
+	ListVersion      int64     `json:"listVersion"`
+	Name             string    `json:"name"`
+	ObjectTypeID     string    `json:"objectTypeId"`
+	ProcessingStatus string    `json:"processingStatus"`
+	ProcessingType   string    `json:"processingType"`
+	Size             int64     `json:"size,omitempty"`
+	CreatedAt        time.Time `json:"createdAt"`
+	UpdatedAt        time.Time `json:"updatedAt"`
+}
+
+// Get returns a list's definition by id; a missing list unwraps to ErrNotFound.
+func (s *ListsService) Get(ctx context.Context, listID string) (*List, *Response, error) {
+	if listID == "" {
+		return nil, nil, errors.New("hubspot: get list: empty list id")
+	}
+	return s.fetch(ctx, s.path(seg(listID)))
+}
+
+// GetByName returns the list of an object type ("0-1" for contacts) with the given
+// name (GET /crm/lists/{ver}/object-type-id/{objectTypeId}/name/{listName}), so a
+// sync filter can be configured by list name.
+func (s *ListsService) GetByName(ctx context.Context, objectTypeID, name string) (*List, *Response, error) {
+	if objectTypeID == "" || name == "" {
+		return nil, nil, errors.New("hubspot: get list by name: empty object type or name")
+	}
+	return s.fetch(ctx, s.path("object-type-id", seg(objectTypeID), "name", seg(name)))
+}
+
+func (s *ListsService) fetch(ctx context.Context, p string) (*List, *Response, error) {
+	req, err := s.client.NewRequest(ctx, http.MethodGet, p, nil, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out struct {
+		List *List `json:"list"`
+	}
+	resp, err := s.client.Do(req, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	if out.List == nil {
+		return nil, resp, errors.New("hubspot: list answer without a list")
+	}
+	return out.List, resp, nil
+}

@@ -119,3 +119,25 @@ func TestListMembershipsLegacyPath(t *testing.T) {
 	_, _, err := c.Lists.Memberships(context.Background(), "7", nil)
 	require.NoError(t, err)
 }
+
+func TestListGetAndGetByName(t *testing.T) {
+	c, mux, _ := setup(t)
+	list := `{"list":{"listId":"123","listVersion":2,"name":"MSP customers","objectTypeId":"0-2","processingStatus":"COMPLETE","processingType":"DYNAMIC","size":330,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-02-01T00:00:00Z","filterBranch":{"filterBranchType":"OR"}}}`
+	mux.HandleFunc("GET /crm/lists/2026-09/123", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, list) })
+	mux.HandleFunc("GET /crm/lists/2026-09/object-type-id/{type}/name/{name}", func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, "0-2", r.PathValue("type"))
+		assert.Equal(t, "MSP customers", r.PathValue("name"))
+		writeJSON(w, 200, list)
+	})
+	l, _, err := c.Lists.Get(context.Background(), "123")
+	require.NoError(t, err)
+	assert.Equal(t, "DYNAMIC", l.ProcessingType)
+	assert.Equal(t, int64(330), l.Size)
+	l, _, err = c.Lists.GetByName(context.Background(), TypeIDCompanies, "MSP customers")
+	require.NoError(t, err)
+	assert.Equal(t, "123", l.ListID)
+	_, _, err = c.Lists.Get(context.Background(), "")
+	require.Error(t, err)
+	_, _, err = c.Lists.GetByName(context.Background(), "", "x")
+	require.Error(t, err)
+}
