@@ -2,6 +2,7 @@ package connectwise
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -134,20 +135,44 @@ func (c *Client) DefaultCommunicationType(ctx context.Context, communicationType
 }
 
 // SetDefaultEmail makes email the contact's default email address and returns the
-// updated contact:
-//
-//   - if the contact already has the address, its item is flagged default;
-//   - else if the contact has a default email, that item's value is replaced (the
-//     sync's reading of "the email changed"; the type is kept);
-//   - else a new item is appended with the tenant's default email communication type
-//     and defaultFlag true (the flag is only honoured on an appended item, and the
-//     server clears the previous default of the same kind, connectwise-api.md §5, S11).
-//
-// The first two are replace operations and safe to retry; the third is not.
+// updated contact; see [ContactsService.SetDefaultCommunication].
 func (s *ContactsService) SetDefaultEmail(ctx context.Context, contactID int, email string) (*Contact, *Response, error) {
 	email = strings.TrimSpace(email)
-	if email == "" || !strings.Contains(email, "@") {
+	if email == "" || !strings.Contains(email, "@") || strings.ContainsAny(email, " \t\r\n") {
 		return nil, nil, &ConfigError{Field: "email", Reason: fmt.Sprintf("%q is not an email address", email)}
+	}
+	return s.SetDefaultCommunication(ctx, contactID, CommunicationEmail, email)
+}
+
+// ErrDefaultNotApplied is returned when the server accepted a default-item change but
+// the record it sent back does not show it.
+var ErrDefaultNotApplied = errors.New("connectwise: the server did not apply the default communication item")
+
+// SetDefaultCommunication makes value the contact's default item of the kind
+// (CommunicationEmail, CommunicationPhone or CommunicationFax) and returns the updated
+// contact:
+//
+//   - if the contact already has the value (case-insensitive), its item is flagged
+//     default;
+//   - else if the contact has a default item of that kind, its value is replaced (the
+//     sync's reading of "the email changed"; the item's type is kept);
+//   - else a new item is appended with the tenant's default communication type of
+//     that kind and defaultFlag true (the flag is honoured on an appended item, and the
+//     server clears the previous default of the same kind, connectwise-api.md §5, S11).
+//
+// The first two are replace operations and safe to retry; the third is not. Whether
+// the server honours a defaultFlag replaced on an existing item is not verified
+// live, so the returned record is checked: when it carries communicationItems and
+// does not show value as the default, the error wraps [ErrDefaultNotApplied].
+func (s *ContactsService) SetDefaultCommunication(ctx context.Context, contactID int, kind, value string) (*Contact, *Response, error) {
+	value = strings.TrimSpace(value)
+	switch kind {
+	case CommunicationEmail, CommunicationPhone, CommunicationFax:
+	default:
+		return nil, nil, &ConfigError{Field: "communicationType", Reason: fmt.Sprintf("%q is not Email, Phone or Fax", kind)}
+	}
+	if value == "" {
+		return nil, nil, &ConfigError{Field: "value", Reason: "empty"}
 	}
 	cur, resp, err := s.Get(ctx, contactID)
 	if err != nil {
@@ -162,29 +187,45 @@ func (s *ContactsService) SetDefaultEmail(ctx context.Context, contactID int, em
 		cur.CommunicationItems = items
 	}
 	defIdx := -1
+	var op PatchOp
+	found := false
 	for i, it := range cur.CommunicationItems {
-		if !strings.EqualFold(it.CommunicationType, CommunicationEmail) {
+		if !strings.EqualFold(it.CommunicationType, kind) {
 			continue
 		}
-		if strings.EqualFold(it.Value, email) {
+		if strings.EqualFold(it.Value, value) {
 			if it.DefaultFlag {
 				return cur, resp, nil
 			}
-			return s.Patch(ctx, contactID, Replace(itemPath(i, "defaultFlag"), true))
+			op, found = Replace(itemPath(i, "defaultFlag"), true), true
+			break
 		}
 		if it.DefaultFlag && defIdx < 0 {
 			defIdx = i
 		}
 	}
-	if defIdx >= 0 {
-		return s.Patch(ctx, contactID, Replace(itemPath(defIdx, "value"), email))
+	switch {
+	case found:
+	case defIdx >= 0:
+		op = Replace(itemPath(defIdx, "value"), value)
+	default:
+		t, err := s.c.DefaultCommunicationType(ctx, kind)
+		if err != nil {
+			return nil, nil, err
+		}
+		item := CommunicationItem{Type: Ref(t.ID), Value: value, DefaultFlag: true, CommunicationType: kind}
+		op = Add("/communicationItems/"+strconv.Itoa(len(cur.CommunicationItems)), item)
 	}
-	t, err := s.c.DefaultCommunicationType(ctx, CommunicationEmail)
+	out, resp, err := s.Patch(ctx, contactID, op)
 	if err != nil {
-		return nil, nil, err
+		return nil, resp, err
 	}
-	item := CommunicationItem{Type: Ref(t.ID), Value: email, DefaultFlag: true, CommunicationType: CommunicationEmail}
-	return s.Patch(ctx, contactID, Add("/communicationItems/"+strconv.Itoa(len(cur.CommunicationItems)), item))
+	if out.CommunicationItems != nil {
+		if def, ok := out.DefaultItem(kind); !ok || !strings.EqualFold(def.Value, value) || !def.DefaultFlag {
+			return out, resp, fmt.Errorf("connectwise: contact %d: %s %q: %w", contactID, kind, value, ErrDefaultNotApplied)
+		}
+	}
+	return out, resp, nil
 }
 
 func itemPath(i int, field string) string {
