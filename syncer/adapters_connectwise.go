@@ -246,6 +246,9 @@ func lookupOptions(path string, values []string) (*connectwise.ListOptions, erro
 // Create posts a record. A create is never retried by the client; the engine
 // recorded an intent first.
 func (a *ConnectWiseAdapter) Create(ctx context.Context, resource string, body map[string]any) (map[string]any, error) {
+	if err := a.fillTypes(ctx, body); err != nil {
+		return nil, err
+	}
 	a.calls.Add(1)
 	rec, _, err := a.resource(resource).Create(ctx, &body)
 	if err != nil {
@@ -258,6 +261,9 @@ func (a *ConnectWiseAdapter) Create(ctx context.Context, resource string, body m
 func (a *ConnectWiseAdapter) Patch(ctx context.Context, resource string, id int64, ops []mapping.PatchOp) (map[string]any, error) {
 	in := make([]connectwise.PatchOp, len(ops))
 	for i, o := range ops {
+		if err := a.fillTypes(ctx, o.Value); err != nil {
+			return nil, err
+		}
 		in[i] = connectwise.PatchOp{Op: o.Op, Path: o.Path, Value: o.Value}
 	}
 	a.calls.Add(1)
@@ -266,6 +272,37 @@ func (a *ConnectWiseAdapter) Patch(ctx context.Context, resource string, id int6
 		return nil, classifyCW(err)
 	}
 	return *rec, nil
+}
+
+// fillTypes gives every communication item that names its communicationType
+// but no type reference the tenant's default type of that kind: type IDs are
+// per tenant and the API refuses an item without one (connectwise-api.md §5;
+// mapping.Default's create bodies carry only communicationType).
+func (a *ConnectWiseAdapter) fillTypes(ctx context.Context, v any) error {
+	switch x := v.(type) {
+	case map[string]any:
+		if kind, ok := x["communicationType"].(string); ok && x["type"] == nil {
+			ct, err := a.c.DefaultCommunicationType(ctx, kind)
+			if err != nil {
+				return err
+			}
+			if ct != nil {
+				x["type"] = map[string]any{"id": ct.ID}
+			}
+		}
+		for _, v := range x {
+			if err := a.fillTypes(ctx, v); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for _, v := range x {
+			if err := a.fillTypes(ctx, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // classifyCW marks 4xx answers other than 429 as terminal (STYLE.md "The engine").

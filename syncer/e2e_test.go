@@ -1,12 +1,14 @@
 package syncer_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hubwise/hubwise/connectwise/connectwisetest"
+	"github.com/hubwise/hubwise/hubspot"
 	"github.com/hubwise/hubwise/mapping"
 	"github.com/hubwise/hubwise/syncer"
 )
@@ -52,4 +54,81 @@ func TestToHubSpotInitialEditNoop(t *testing.T) {
 	e.cwSrv.ResetCalls()
 	e.run()
 	assert.Zero(t, e.writes())
+}
+
+func (e *env) assocIDs(from, to, id string) []string {
+	e.t.Helper()
+	got, _, err := e.hsc.Associations.ReadBatch(e.ctx, from, to, []string{id})
+	require.NoError(e.t, err)
+	var out []string
+	for _, a := range got[id] {
+		out = append(out, a.ID)
+	}
+	return out
+}
+
+func TestToConnectWise(t *testing.T) {
+	s := spec("companies", "contacts")
+	for i := range s.Objects {
+		s.Objects[i].Direction = mapping.ToConnectWise
+	}
+	// The ConnectWise rec ID flows toward HubSpot only, so it cannot be a key here.
+	s.Objects[0].Match = []mapping.MatchKey{{HubSpot: mapping.PropCWCompanyIdentifier}}
+	e := newEnv(t, s, nil)
+	co, _, err := e.hsc.Companies.Create(e.ctx, &hubspot.ObjectCreateRequest{Properties: map[string]string{
+		"name": "Globex", "cw_company_identifier": "Globex", "address": "2 Side St", "city": "Shelbyville"}})
+	require.NoError(t, err)
+	_, _, err = e.hsc.Contacts.Create(e.ctx, &hubspot.ObjectCreateRequest{Properties: map[string]string{
+		"firstname": "Hank", "lastname": "Scorpio", "email": "Hank@Globex.example"}})
+	require.NoError(t, err)
+
+	rep := e.run()
+	t.Log("\n" + rep.String())
+	require.Empty(t, rep.Errors())
+	assert.Equal(t, 1, rep.Count("companies", syncer.OutcomeCreated))
+	assert.Equal(t, 1, rep.Count("contacts", syncer.OutcomeCreated))
+	cos := e.cwSrv.Records(connectwisetest.Companies)
+	var found bool
+	for _, c := range cos {
+		if c["identifier"] == "Globex" {
+			found = true
+			assert.Equal(t, "Globex", c["name"])
+		}
+	}
+	assert.True(t, found)
+	assert.Equal(t, 1, countEmail(e.cwSrv.Records(connectwisetest.Contacts), "hank@globex.example"))
+
+	e.hsSrv.ResetCalls()
+	e.cwSrv.ResetCalls()
+	e.run()
+	assert.Zero(t, e.writes(), "no-op pass wrote")
+
+	_, _, err = e.hsc.Companies.Update(e.ctx, co.ID, map[string]string{"city": "Capital City"}, nil)
+	require.NoError(t, err)
+	rep = e.run()
+	require.Empty(t, rep.Errors())
+	assert.Equal(t, 1, rep.Count("companies", syncer.OutcomeUpdated))
+	for _, c := range e.cwSrv.Records(connectwisetest.Companies) {
+		if c["identifier"] == "Globex" {
+			assert.Equal(t, "Capital City", c["city"])
+		}
+	}
+	e.hsSrv.ResetCalls()
+	e.cwSrv.ResetCalls()
+	e.run()
+	assert.Zero(t, e.writes())
+}
+
+func countEmail(recs []connectwisetest.Record, email string) int {
+	n := 0
+	for _, r := range recs {
+		items, _ := r["communicationItems"].([]any)
+		for _, it := range items {
+			m, _ := it.(map[string]any)
+			if s, _ := m["value"].(string); strings.EqualFold(s, email) {
+				n++
+			}
+		}
+	}
+	return n
 }
