@@ -97,8 +97,11 @@
 // # Contacts' communication items
 //
 // Emails, phones and faxes live in [Contact.CommunicationItems], one default per kind.
-// [Contact.DefaultEmail] reads the default email; [ContactsService.SetDefaultEmail]
-// sets one, resolving the tenant's own communication type ids.
+// [Contact.DefaultEmail] and [Contact.DefaultItem] read the defaults;
+// [ContactsService.SetDefaultEmail] and [ContactsService.SetDefaultCommunication] set
+// one, resolving the tenant's own communication type ids
+// ([Client.DefaultCommunicationType]), and check that the server applied it.
+// [ContactsService.FindByEmail] finds contacts by any of their email addresses.
 //
 // # Callbacks
 //
