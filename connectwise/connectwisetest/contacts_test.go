@@ -166,6 +166,8 @@ func TestContactSearch(t *testing.T) {
 	assert.JSONEq(t, `{"count":1}`, string(r.body))
 	r = c.do("GET", "company/contacts?customFieldConditions="+url.QueryEscape(`caption = `), nil)
 	assert.Equal(t, 400, r.status)
+	r = c.do("GET", "company/contacts?pageSize=1&fields="+url.QueryEscape("id,communicationItems/value,communicationItems/communicationType"), nil)
+	assert.JSONEq(t, `[{"id":58000,"communicationItems":[{"value":"ann@acme.com","communicationType":"Email"},{"value":"555-Ann","communicationType":"Phone"}]}]`, string(r.body))
 	r = c.do("GET", "company/contacts?customFieldConditions="+url.QueryEscape(`label = "x"`), nil)
 	assert.JSONEq(t, `{"code":"ApiFindCondition","message":"label is not a recognized name."}`, string(r.body))
 }

@@ -268,6 +268,23 @@ func copyPath(src, dst map[string]any, segs []string) {
 		dst[k] = src[k]
 		return
 	}
+	if arr, ok := src[k].([]any); ok {
+		// fields=communicationItems/value projects every element.
+		out, _ := dst[k].([]any)
+		if out == nil {
+			out = make([]any, len(arr))
+			for i := range out {
+				out[i] = map[string]any{}
+			}
+			dst[k] = out
+		}
+		for i, e := range arr {
+			if m := obj(e); m != nil {
+				copyPath(m, out[i].(map[string]any), segs[1:])
+			}
+		}
+		return
+	}
 	sub := obj(src[k])
 	if sub == nil {
 		return
