@@ -157,12 +157,13 @@ func notFoundErrors(st *store, missing []string) []standardError {
 
 // step is one input's planned write.
 type step struct {
-	in    objectInput
-	rec   *record // existing record (update, or upsert of an existing one)
-	props map[string]string
-	fail  *standardError
-	code  int // whole-request status for fail when multi-status is off
-	probs []propProblem
+	in       objectInput
+	required []string // properties required on this write (2026-09 paths)
+	rec      *record  // existing record (update, or upsert of an existing one)
+	props    map[string]string
+	fail     *standardError
+	code     int // whole-request status for fail when multi-status is off
+	probs    []propProblem
 }
 
 // claims tracks unique values taken by earlier inputs of the same batch.
@@ -177,6 +178,7 @@ func (s *Server) check(st *store, c claims, sp *step, self int64) {
 		current = sp.rec.props
 	}
 	props, probs := s.validate(st, sp.in.values(), current)
+	probs = append(probs, missingRequired(sp.required, sp.in.values(), current)...)
 	trace := sp.in.ObjectWriteTraceID
 	if len(probs) > 0 {
 		body := validationBody(probs)
@@ -255,7 +257,7 @@ func (s *Server) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
 	var results []recordJSON
 	var errs []standardError
 	for i, one := range in.Inputs {
-		sp := &step{in: one}
+		sp := &step{in: one, required: s.requiredFor(r, st)}
 		steps[i] = sp
 		s.check(st, c, sp, -int64(i+1))
 		if multi { // apply at once, so a later duplicate names the real existing id

@@ -31,7 +31,7 @@ func (s *Server) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 			missing = append(missing, one.ID)
 			continue
 		}
-		sp := &step{in: one, rec: rec}
+		sp := &step{in: one, rec: rec, required: s.requiredFor(r, st)}
 		s.check(st, c, sp, rec.id)
 		steps = append(steps, sp)
 	}
@@ -85,7 +85,7 @@ func (s *Server) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
 	c := claims{}
 	steps := make([]*step, len(in.Inputs))
 	for i, one := range in.Inputs {
-		sp := &step{in: one, rec: st.lookupUnique(one.IDProperty, one.ID)}
+		sp := &step{in: one, rec: st.lookupUnique(one.IDProperty, one.ID), required: s.requiredFor(r, st)}
 		if sp.in.Properties == nil {
 			sp.in.Properties = map[string]*string{}
 		}

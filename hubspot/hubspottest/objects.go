@@ -194,6 +194,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	props, probs := s.validate(st, in.values(), nil)
+	probs = append(probs, missingRequired(s.requiredFor(r, st), in.values(), nil)...)
 	if len(probs) > 0 {
 		writeError(w, http.StatusBadRequest, validationBody(probs))
 		return
@@ -236,6 +237,7 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	props, probs := s.validate(st, in.values(), rec.props)
+	probs = append(probs, missingRequired(s.requiredFor(r, st), in.values(), rec.props)...)
 	if len(probs) > 0 {
 		writeError(w, http.StatusBadRequest, validationBody(probs))
 		return

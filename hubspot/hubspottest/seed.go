@@ -174,6 +174,14 @@ func (s *Server) initState() error {
 		}
 		add(t, ps)
 	}
+	s.require = map[string][]string{}
+	for name, props := range s.opts.RequiredProperties {
+		t := s.objectType(name)
+		if t == nil {
+			return fmt.Errorf("RequiredProperties: unknown object type %q", name)
+		}
+		s.require[t.id] = append(s.require[t.id], props...)
+	}
 	if !s.opts.NoSeed {
 		s.seedOwners()
 		s.seedPipelines()

@@ -45,6 +45,13 @@ type Options struct {
 	OAuth OAuthOptions
 	// Webhooks configures event signing and delivery.
 	Webhooks WebhookOptions
+	// RequiredProperties are admin-configured required properties per object
+	// type ("contacts" or "0-1"). Since 2026-09 such validation rules are enforced
+	// on API writes: a create (or an update clearing one) on the 2026-09 paths
+	// without them gets 400 VALIDATION_ERROR with MISSING_REQUIRED_PROPERTY
+	// (hubspot-api.md §0, cl: crm-api-write-validation-enforcement). Older
+	// versions and legacy paths are not checked.
+	RequiredProperties map[string][]string
 	// MergeAssignsNewID gives the survivor of a merge a new id, as portals
 	// outside the "Primary ID Preservation" beta do (hubspot-api.md §4 Merge).
 	// The default keeps the primary id.
@@ -75,6 +82,7 @@ type Server struct {
 	listSeq int64
 	assocs  *assocStore
 	labels  map[string][]AssociationLabel // "fromID/toID" -> labels
+	require map[string][]string           // object type id -> required properties (2026-09)
 	oauth   *oauthState
 	events  []Event
 	eventID atomic.Int64

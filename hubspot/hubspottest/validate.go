@@ -3,6 +3,7 @@ package hubspottest
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"sort"
@@ -30,7 +31,8 @@ const (
 	codeBadDatetime  = "INVALID_LONG"
 	codeBadBool      = "INVALID_BOOLEAN"
 	codeBadEmail     = "INVALID_EMAIL"
-	maxPropertyValue = 65536 // string values: HubSpot caps text at 65,536 characters
+	codeMissing      = "MISSING_REQUIRED_PROPERTY" // 3p transcription of the 2026-09 changelog
+	maxPropertyValue = 65536                       // string values: HubSpot caps text at 65,536 characters
 )
 
 // Numbers: digits with at most one period and no thousands separators
@@ -203,4 +205,33 @@ func validationBody(probs []propProblem) apiError {
 	}
 	b, _ := json.Marshal(list)
 	return apiError{Message: "Property values were not valid: " + string(b), Errors: details, Category: catValidation}
+}
+
+// requiredFor returns the required properties enforced for a write on r's
+// path: only on 2026-09 paths (hubspot-api.md §0 "2026-09 breaking change").
+func (s *Server) requiredFor(r *http.Request, st *store) []string {
+	if r.PathValue("version") != "2026-09" {
+		return nil
+	}
+	return s.require[st.typ.id]
+}
+
+// missingRequired reports required properties that a write leaves empty;
+// current holds the record's values (nil on create).
+func missingRequired(required []string, props, current map[string]string) []propProblem {
+	var probs []propProblem
+	for _, n := range required {
+		v, set := props[n]
+		if !set {
+			if current == nil {
+				v = ""
+			} else {
+				continue // an update that does not touch it
+			}
+		}
+		if v == "" {
+			probs = append(probs, propProblem{Name: n, Code: codeMissing, Message: fmt.Sprintf("Property %q is required", n)})
+		}
+	}
+	return probs
 }

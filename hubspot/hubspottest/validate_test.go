@@ -77,3 +77,31 @@ func TestDealClosedFlagsAndDefaults(t *testing.T) {
 	assert.Equal(t, p["createdate"], p["hs_lastmodifieddate"])
 	assert.Equal(t, r.JSON["createdAt"], p["createdate"])
 }
+
+func TestRequiredPropertiesOn202609(t *testing.T) {
+	s := NewServer(t, Options{RequiredProperties: map[string][]string{"contacts": {"lastname"}}})
+	r := call(t, s, "POST", "/crm/objects/2026-09/contacts", map[string]any{"properties": map[string]string{"email": "q@example.com"}})
+	require.Equal(t, http.StatusBadRequest, r.Status, string(r.Raw))
+	assert.Equal(t, "MISSING_REQUIRED_PROPERTY", r.list("errors")[0]["code"])
+	assert.Equal(t, http.StatusCreated, call(t, s, "POST", "/crm/objects/2026-03/contacts", map[string]any{"properties": map[string]string{"email": "q@example.com"}}).Status, "older versions are not checked")
+	assert.Equal(t, http.StatusCreated, call(t, s, "POST", "/crm/v3/objects/contacts", map[string]any{"properties": map[string]string{"email": "q2@example.com"}}).Status)
+	r = call(t, s, "POST", "/crm/objects/2026-09/contacts/batch/upsert", map[string]any{"inputs": []any{
+		map[string]any{"id": "q3@example.com", "idProperty": "email", "properties": map[string]string{"lastname": "Q"}},
+		map[string]any{"id": "q4@example.com", "idProperty": "email", "properties": map[string]string{}},
+	}})
+	assert.Equal(t, http.StatusBadRequest, r.Status)
+	id := mustCreate(t, s, "contacts", map[string]string{"email": "q5@example.com", "lastname": "L"})
+	assert.Equal(t, http.StatusOK, call(t, s, "PATCH", "/crm/objects/2026-09/contacts/"+id, map[string]any{"properties": map[string]string{"firstname": "F"}}).Status)
+	assert.Equal(t, http.StatusBadRequest, call(t, s, "PATCH", "/crm/objects/2026-09/contacts/"+id, map[string]any{"properties": map[string]any{"lastname": nil}}).Status)
+	_, err := startErr(Options{RequiredProperties: map[string][]string{"nope": {"x"}}})
+	assert.Error(t, err)
+}
+
+// startErr starts and stops a server with Start, returning its option error.
+func startErr(o Options) (*Server, error) {
+	s, err := Start(o)
+	if err == nil {
+		_ = s.Close()
+	}
+	return s, err
+}
