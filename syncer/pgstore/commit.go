@@ -200,8 +200,11 @@ func (w *writer) partners(object, hs string, cw int64) (h, c *syncer.Link, err e
 	defer rows.Close()
 	for rows.Next() {
 		l := new(syncer.Link)
-		if err := rows.Scan(&l.HubSpotID, &l.ConnectWiseID, &l.Version); err != nil {
+		if err := rows.Scan(&l.Object, &l.HubSpotID, &l.ConnectWiseID, &l.Version); err != nil {
 			return nil, nil, err
+		}
+		if l.Object != object {
+			continue // the query by HubSpot ID covers every object
 		}
 		if l.HubSpotID == hs {
 			h = l

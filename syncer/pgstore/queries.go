@@ -27,10 +27,17 @@ const linkCols = `object, hubspot_id, connectwise_id, base, synced_at, hubspot_m
 func newQueries(schema string) queries {
 	r := strings.NewReplacer("{s}", schema, "{linkCols}", linkCols)
 	q := queries{
-		linkByHS:  `SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND hubspot_id = $3`,
-		linkByCW:  `SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND connectwise_id = $3`,
-		linksByHS: `SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND hubspot_id = ANY (ARRAY(SELECT json_array_elements_text($3::json)))`,
-		linksByCW: `SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND connectwise_id = ANY (ARRAY(SELECT json_array_elements_text($3::json)::bigint))`,
+		// Lookups by HubSpot ID filter on (tenant, hubspot_id) only and leave
+		// the object to Go (see the index comment in migrations/0001_init.sql).
+		linkByHS: `SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND hubspot_id = $2`,
+		linkByCW: `SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND connectwise_id = $3`,
+		// Bulk lookups probe the index once per ID: OFFSET 0 keeps PostgreSQL
+		// from flattening the LATERAL subquery into a join that a fresh table's
+		// missing statistics could turn into a scan of the whole object.
+		linksByHS: `SELECT l.* FROM json_array_elements_text($3::json) AS ids(id),
+			LATERAL (SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND hubspot_id = ids.id OFFSET 0) AS l`,
+		linksByCW: `SELECT l.* FROM json_array_elements_text($3::json) AS ids(id),
+			LATERAL (SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND connectwise_id = ids.id::bigint OFFSET 0) AS l`,
 		listLinks: `SELECT {linkCols} FROM {s}.links WHERE tenant = $1 AND object = $2 AND connectwise_id > $3 ORDER BY connectwise_id LIMIT $4`,
 		cursor:    `SELECT value FROM {s}.cursors WHERE tenant = $1 AND key = $2`,
 
@@ -72,8 +79,9 @@ func newQueries(schema string) queries {
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) ON CONFLICT DO NOTHING RETURNING version`,
 		updateLinkIfVersion: `UPDATE {s}.links SET base = $5, synced_at = $6, hubspot_modified_at = $7, connectwise_modified_at = $8, version = version + 1
 			WHERE tenant = $1 AND object = $2 AND hubspot_id = $3 AND connectwise_id = $4 AND version = $9 RETURNING version`,
-		linkPartners: `SELECT hubspot_id, connectwise_id, version FROM {s}.links
-			WHERE tenant = $1 AND object = $2 AND (hubspot_id = $3 OR connectwise_id = $4)`,
+		linkPartners: `SELECT object, hubspot_id, connectwise_id, version FROM {s}.links WHERE tenant = $1 AND hubspot_id = $3
+			UNION ALL
+			SELECT object, hubspot_id, connectwise_id, version FROM {s}.links WHERE tenant = $1 AND object = $2 AND connectwise_id = $4`,
 		deleteLink: `DELETE FROM {s}.links WHERE tenant = $1 AND object = $2 AND hubspot_id = $3 AND connectwise_id = $4 RETURNING 1`,
 
 		putCursor: `INSERT INTO {s}.cursors (tenant, key, value) VALUES ($1, $2, $3)

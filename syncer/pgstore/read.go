@@ -43,7 +43,25 @@ func (s *Store) LinkByHubSpotID(ctx context.Context, tenant, object, id string) 
 	if err := firstErr(checkScope(ctx, tenant), checkID("object", object), checkID("hubspot ID", id)); err != nil {
 		return syncer.Link{}, err
 	}
-	return s.linkBy(ctx, fmt.Sprintf("link %s hubspot=%s", object, id), s.q.linkByHS, tenant, object, id)
+	what := fmt.Sprintf("link %s hubspot=%s", object, id)
+	rows, err := s.db.QueryContext(ctx, s.q.linkByHS, tenant, id)
+	if err != nil {
+		return syncer.Link{}, mapErr(ctx, what, err)
+	}
+	defer rows.Close()
+	for rows.Next() { // one row per object that links this HubSpot ID
+		l, err := scanLink(rows)
+		if err != nil {
+			return syncer.Link{}, mapErr(ctx, what, err)
+		}
+		if l.Object == object {
+			return l, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return syncer.Link{}, mapErr(ctx, what, err)
+	}
+	return syncer.Link{}, fmt.Errorf("pgstore: %s: %w", what, syncer.ErrNotFound)
 }
 
 // LinkByConnectWiseID implements [syncer.StateStore].
@@ -56,9 +74,7 @@ func (s *Store) LinkByConnectWiseID(ctx context.Context, tenant, object string, 
 
 // linksBy runs a bulk lookup: the IDs travel as one JSON array parameter, so
 // the statement text is the same for any number of IDs and no driver-specific
-// array type is needed. The query compares with = ANY (ARRAY(...)), which
-// PostgreSQL answers from the unique index; IN (SELECT ...) became a hash join
-// over every link of the object.
+// array type is needed.
 func (s *Store) linksBy(ctx context.Context, what, query, tenant, object string, ids any, add func(syncer.Link)) error {
 	arg, err := json.Marshal(ids)
 	if err != nil {

@@ -17,6 +17,13 @@ CREATE TABLE {schema}.tenants (
     lease_released   boolean NOT NULL DEFAULT false
 );
 
+-- Links: the primary key serves lookups by ConnectWise ID and the ordered
+-- listing; the unique index on (tenant, hubspot_id, object) serves lookups by
+-- HubSpot ID, which filter on tenant and hubspot_id. The column orders keep
+-- the two indexes from competing: each query matches one index fully and the
+-- other only by tenant, so the planner picks the right one even before the
+-- table has statistics (with (tenant, object, ...) for both, a fresh table's
+-- lookups by ConnectWise ID scanned the whole object through the wrong index).
 CREATE TABLE {schema}.links (
     tenant                  text COLLATE "C" NOT NULL,
     object                  text COLLATE "C" NOT NULL,
@@ -28,7 +35,7 @@ CREATE TABLE {schema}.links (
     connectwise_modified_at timestamptz,
     version                 bigint NOT NULL CHECK (version > 0),
     PRIMARY KEY (tenant, object, connectwise_id),
-    CONSTRAINT links_hubspot_id_key UNIQUE (tenant, object, hubspot_id)
+    CONSTRAINT links_hubspot_id_key UNIQUE (tenant, hubspot_id, object)
 );
 
 CREATE TABLE {schema}.cursors (
