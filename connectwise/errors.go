@@ -83,7 +83,7 @@ type TransportError struct {
 
 // Error describes the failure in one line.
 func (e *TransportError) Error() string {
-	return fmt.Sprintf("connectwise: %s %s: %v", e.Method, e.URL, e.Err)
+	return fmt.Sprintf("connectwise: %s %s: %v", e.Method, truncate(e.URL, maxURLInError), e.Err)
 }
 
 // Unwrap returns the underlying (redacted) error.
@@ -117,7 +117,7 @@ type APIError struct {
 // Error describes the failure in one line.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "connectwise: %s %s: %d", e.Method, e.URL, e.StatusCode)
+	fmt.Fprintf(&b, "connectwise: %s %s: %d", e.Method, truncate(e.URL, maxURLInError), e.StatusCode)
 	if e.Code != "" {
 		b.WriteString(" " + e.Code)
 	}
@@ -258,6 +258,10 @@ func summarizeText(s string) string {
 	}
 	return truncate(oneLine(s), 200)
 }
+
+// maxURLInError bounds the URL shown in an error line (long "id in (...)"
+// conditions); the full URL stays in the URL field.
+const maxURLInError = 400
 
 func oneLine(s string) string { return strings.TrimSpace(spaceRE.ReplaceAllString(s, " ")) }
 
