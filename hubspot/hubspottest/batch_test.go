@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -204,4 +205,27 @@ func TestBatchUpsert25000Contacts(t *testing.T) {
 	rec := s.FindRecords("contacts", "email", "bulk12345@example.com")
 	require.Len(t, rec, 1)
 	assert.Equal(t, "F12345", rec[0].Properties["firstname"])
+}
+
+// TestConcurrentUpsertsNeverDuplicate races upserts of overlapping emails.
+func TestConcurrentUpsertsNeverDuplicate(t *testing.T) {
+	s := NewServer(t, Options{})
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 10 {
+				inputs := []any{}
+				for k := range 10 {
+					email := fmt.Sprintf("race%02d@example.com", (i*10+k+g)%60)
+					inputs = append(inputs, map[string]any{"id": email, "idProperty": "email", "properties": map[string]string{"firstname": fmt.Sprint(g)}})
+				}
+				r := call(t, s, "POST", "/crm/v3/objects/contacts/batch/upsert", map[string]any{"inputs": inputs})
+				assert.Equal(t, http.StatusOK, r.Status)
+				call(t, s, "POST", "/crm/v3/objects/contacts/search", map[string]any{"limit": 5})
+			}
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, 60, s.RecordCount("contacts"))
+	assert.Equal(t, 80, s.CountOp(OpBatchUpsert))
 }

@@ -12,7 +12,11 @@
 //	n := s.CountOp(hubspottest.OpBatchUpsert)
 //
 // Outside tests, [New] (or [Start] with [Options.Addr]) runs it as a server;
-// examples/fakeserver serves it on a port for tools in other languages.
+// examples/fakeserver serves it on a port for tools in other languages. Seed
+// helpers ([Server.CreateRecord], [Server.CreateProperty], [Server.AddOwner],
+// [Server.AddPipeline], [Server.CreateList], [Server.Associate]) and inspection
+// helpers ([Server.Record], [Server.FindRecords], [Server.RecordCount],
+// [Server.AssociatedIDs], [Server.ListMembers]) work on the state directly.
 //
 // # Paths
 //
@@ -22,7 +26,11 @@
 // line_items and custom types such as 2-12345, by name or by 0-1-style id), batch
 // read/create/update/upsert/archive, search, merge, gdpr-delete, properties and
 // groups, associations (batch create, default, read, archive, labels), owners,
-// pipelines, lists and memberships, and the OAuth token endpoints.
+// pipelines, lists and memberships, and the OAuth token endpoints. Reads honour
+// properties (requested-but-empty values come back null), propertiesWithHistory
+// and associations; writes maintain hs_object_id, the create and last-modified
+// properties and createdAt/updatedAt, and enforce read-only properties, unique
+// values and, on 2026-09 paths, [Options.RequiredProperties].
 //
 // # Authentication
 //
