@@ -85,6 +85,9 @@ func TestErrorManyFieldErrorsStaysOneLine(t *testing.T) {
 	e := &APIError{Method: "POST", URL: "https://h/x", StatusCode: 400, Code: "InvalidObject", Message: "bad",
 		Errors: []FieldError{{Field: "a", Message: "1"}, {Field: "b", Message: "2"}, {Field: "c", Message: "3"}, {Field: "d", Message: "4"}, {Field: "e", Message: "5"}}}
 	assert.Equal(t, "connectwise: POST https://h/x: 400 InvalidObject: bad (a: 1; b: 2; c: 3) (+2 more)", e.Error())
+	long := &APIError{Method: "GET", URL: "https://h/x?conditions=" + strings.Repeat("1,", 500), StatusCode: 400}
+	assert.Less(t, len(long.Error()), 460)
+	assert.Contains(t, long.Error(), "…: 400")
 	assert.True(t, e.HasCode("InvalidObject"))
 	assert.False(t, e.HasCode("ObjectExists"))
 }
