@@ -29,6 +29,10 @@ func (s *Server) api(resource string, h apiHandler) http.HandlerFunc {
 				return
 			}
 		}
+		if n := s.opts.MaxURLLength; n > 0 && len(r.URL.RequestURI()) > n {
+			http.Error(w, "URI Too Long", http.StatusRequestURITooLong)
+			return
+		}
 		if !s.knownCodebase(r.PathValue("codebase")) {
 			http.Error(w, cannotRoute, http.StatusBadRequest)
 			return

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -180,4 +181,15 @@ func TestOrderByAndFields(t *testing.T) {
 	for _, ok := range []string{"leadFlag = null", "leadFlag in (true, false)", "dateAcquired > [2020-01-01T00:00:00Z]", "lastUpdated != null", "name like 'x%'"} {
 		assert.Equal(t, 200, c.do("GET", "company/companies?conditions="+url.QueryEscape(ok), nil).status, ok)
 	}
+}
+
+func TestMaxURLLength(t *testing.T) {
+	_, c := setup(t, Options{MaxURLLength: 2000})
+	ids := make([]string, 0, 400)
+	for i := range 400 {
+		ids = append(ids, fmt.Sprint(1000+i))
+	}
+	long := "company/companies?conditions=" + url.QueryEscape("id in ("+strings.Join(ids, ",")+")")
+	assert.Equal(t, 414, c.do("GET", long, nil).status)
+	assert.Equal(t, 200, c.do("GET", "company/companies?conditions="+url.QueryEscape("id in (1,2,3)"), nil).status)
 }

@@ -61,6 +61,12 @@ type Options struct {
 	// of the Forecast object itself (the model shape). Which one live tenants
 	// send is not known (connectwise-api.md §11b).
 	ForecastAsArray bool
+	// MaxURLLength, when > 0, refuses API calls whose URL (path and query) is
+	// longer, with 414. amp-labs keeps ConnectWise URLs under about 2000
+	// characters when batching "id in (...)" (connectwise-api.md §3, S11); the
+	// server's actual limit and answer are not recorded, so this is off by
+	// default. 2000 reproduces what amp-labs guards against.
+	MaxURLLength int
 	// RequireCustomFieldsOnPatch refuses a PATCH of a record with custom
 	// fields that has no /customFields replace operation: amp-labs found the
 	// API "may return 400 Bad Request" then (connectwise-api.md §5, S11); it
