@@ -56,9 +56,11 @@ type VerifierOptions struct {
 	// HTTPClient fetches signing keys. Nil means a client with Timeout that follows no
 	// redirects. The API credentials are never sent to the key URL.
 	HTTPClient *http.Client
-	// Timeout bounds one key fetch (default 10s).
+	// Timeout bounds one key fetch (default 10s; our choice, ConnectWise documents
+	// none).
 	Timeout time.Duration
-	// MaxKeyBody bounds the key response (default 8 KiB).
+	// MaxKeyBody bounds the key response (default 8 KiB; the real answer is a
+	// one-field JSON object, {"signing_key": "..."}, connectwise-api.md §9).
 	MaxKeyBody int64
 	// CacheTTL is how long a fetched key is reused (default 5 minutes; keys rotate,
 	// "these URLs change", connectwise-api.md §9, S14).
