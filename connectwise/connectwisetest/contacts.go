@@ -53,6 +53,17 @@ func prepareContact(s *Server, w *write) []FieldError {
 		w.rec["types"] = cloneValue(w.old["types"])
 		delete(w.rec, "typeIds")
 	}
+	if w.kind == opCreate && s.opts.ContactDuplicateCheck && w.rec["ignoreDuplicates"] != true {
+		co := mustInt(obj(w.rec["company"])["id"])
+		for _, o := range s.coll("company/contacts").recs {
+			if strings.EqualFold(str(o["firstName"]), str(w.rec["firstName"])) &&
+				strings.EqualFold(str(o["lastName"]), str(w.rec["lastName"])) && mustInt(obj(o["company"])["id"]) == co {
+				errs = append(errs, FieldError{Code: "ObjectExists",
+					Message: "A contact with this name already exists for this company; set ignoreDuplicates to create it anyway.", Field: "firstName"})
+				break
+			}
+		}
+	}
 	if w.touched["communicationItems"] || w.kind == opCreate {
 		errs = append(errs, s.normalizeCommItems(w)...)
 	}

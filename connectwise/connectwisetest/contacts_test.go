@@ -229,3 +229,14 @@ func TestContactShape(t *testing.T) {
 	assert.NotContains(t, m, "company", "absent, not null, without a company")
 	assert.Contains(t, m["_info"], "communications_href")
 }
+
+func TestContactDuplicateCheck(t *testing.T) {
+	_, c := setup(t, Options{ContactDuplicateCheck: true})
+	body := map[string]any{"firstName": "Ann", "lastName": "Lee"}
+	require.Equal(t, 201, c.do("POST", "company/contacts", body).status)
+	r := c.do("POST", "company/contacts", map[string]any{"firstName": "ann", "lastName": "LEE"})
+	assert.Equal(t, 400, r.status)
+	assert.Contains(t, string(r.body), `"code":"ObjectExists"`)
+	body["ignoreDuplicates"] = true
+	assert.Equal(t, 201, c.do("POST", "company/contacts", body).status)
+}

@@ -135,8 +135,9 @@
 // truncated or malformed body) for the calls of one [Route];
 // [Server.FailHTML] answers with a Cloudflare-style HTML page;
 // [Server.ThrottleNext] answers 429 with Retry-After seconds.
-// [Options].RateLimit throttles every call past a sliding window. [Server.Calls]
-// and [Server.Count] read the call log.
+// [Options].RateLimit throttles every call past a sliding window, and
+// [Options].MaxURLLength refuses over-long URLs (batched "id in (...)").
+// [Server.Calls] and [Server.Count] read the call log.
 //
 // # Errors
 //

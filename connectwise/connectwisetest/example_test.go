@@ -114,3 +114,21 @@ func ExampleServer_Deliveries() {
 	// added company recordId=250 true
 	// 1
 }
+
+// A create that happens on the server while its answer is lost: how a sync
+// proves it looks the record up again instead of creating a duplicate.
+func ExampleServer_Inject() {
+	s := connectwisetest.New(connectwisetest.Options{})
+	defer s.Close()
+	s.Inject(connectwisetest.Route("POST", "company/companies"), 1, connectwisetest.Fault{Status: 502, AfterHandler: true})
+
+	cw := s.Client(connectwise.WithRetry(0, 0, 0))
+	_, _, err := cw.Companies.Create(context.Background(), &connectwise.Company{
+		Identifier: connectwise.Ptr("Acme"), Name: connectwise.Ptr("Acme"), City: connectwise.Ptr("Plano"),
+	})
+	fmt.Println(err != nil, s.Len(connectwisetest.Companies))
+	fmt.Println(s.Count(connectwisetest.Route("POST", "company/companies")))
+	// Output:
+	// true 1
+	// 1
+}

@@ -67,6 +67,12 @@ type Options struct {
 	// server's actual limit and answer are not recorded, so this is off by
 	// default. 2000 reproduces what amp-labs guards against.
 	MaxURLLength int
+	// ContactDuplicateCheck refuses a contact create with the first name, last
+	// name and company of an existing contact (400 ObjectExists) unless the
+	// body sets ignoreDuplicates. Contacts carry an ignoreDuplicates flag (S9,
+	// S10, connectwise-api.md §5) but what the API counts as a duplicate is not
+	// recorded, so the check is off by default.
+	ContactDuplicateCheck bool
 	// RequireCustomFieldsOnPatch refuses a PATCH of a record with custom
 	// fields that has no /customFields replace operation: amp-labs found the
 	// API "may return 400 Bad Request" then (connectwise-api.md §5, S11); it
