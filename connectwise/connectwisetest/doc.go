@@ -112,8 +112,11 @@
 // company), MaxLengthField, OutOfRange (company yearEstablished/revenueYear,
 // re-checked on every PATCH of the whole record), ObjectExists (a duplicate
 // company identifier), types only on create, and references to unknown
-// records as a nested NotFound with a slash path ("company/id"). Records that
-// the API would refuse today can be stored with [Server.Seed].
+// records as a nested NotFound with a slash path ("company/id"); opportunity
+// updates need expectedCloseDate, locationId and businessUnitId (set on
+// create). [Options].ContactDuplicateCheck adds an ObjectExists check on
+// contact names unless ignoreDuplicates is set. Records that the API would
+// refuse today can be stored with [Server.Seed].
 //
 // # Callbacks
 //
