@@ -20,23 +20,32 @@ type histJSON struct {
 	SourceID   string `json:"sourceId,omitempty"`
 }
 
-// remember records new values of props in r's history (newest first).
+// maxHistory bounds the versions kept per property. HubSpot's own bound was not
+// found in the reference; the oldest versions are dropped beyond it.
+const maxHistory = 50
+
+// remember records new values of props in r's history (oldest first).
 func (r *record) remember(props map[string]string, names []string, at time.Time, src writeSource) {
 	if r.history == nil {
 		r.history = map[string][]histEntry{}
 	}
 	for _, n := range names {
-		e := histEntry{value: props[n], at: at, sourceType: src.objectSource, sourceID: src.sourceID}
-		r.history[n] = append([]histEntry{e}, r.history[n]...)
+		h := append(r.history[n], histEntry{value: props[n], at: at, sourceType: src.objectSource, sourceID: src.sourceID})
+		if len(h) > maxHistory {
+			h = append(h[:0], h[len(h)-maxHistory:]...)
+		}
+		r.history[n] = h
 	}
 }
 
-// historyJSON renders propertiesWithHistory for the requested names; names
-// without history are left out.
+// historyJSON renders propertiesWithHistory for the requested names, newest
+// first; names without history are left out.
 func historyJSON(r *record, names []string) map[string][]histJSON {
 	out := map[string][]histJSON{}
 	for _, n := range names {
-		for _, e := range r.history[n] {
+		h := r.history[n]
+		for i := len(h) - 1; i >= 0; i-- {
+			e := h[i]
 			out[n] = append(out[n], histJSON{Value: e.value, Timestamp: isoTime(e.at), SourceType: e.sourceType, SourceID: e.sourceID})
 		}
 	}

@@ -71,14 +71,15 @@ func (s *Server) CreateRecord(objectType string, props map[string]string) (strin
 		rec.created = created
 		rec.props[st.typ.created] = isoTime(created)
 		for n, h := range rec.history {
-			h[0].at = created
-			h[0].value = rec.props[n]
+			h[len(h)-1].at = created
+			h[len(h)-1].value = rec.props[n]
 		}
 	}
 	if !modified.IsZero() {
 		rec.updated = modified
 		rec.props[st.typ.lastMod] = isoTime(modified)
-		rec.history[st.typ.lastMod][0].value = isoTime(modified)
+		h := rec.history[st.typ.lastMod]
+		h[len(h)-1].value = isoTime(modified)
 	}
 	return idString(rec.id), nil
 }

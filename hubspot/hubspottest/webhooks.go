@@ -102,8 +102,10 @@ func (s *Server) emitMerge(st *store, primary, merged, survivor int64, src write
 func (s *Server) journal(e Event) {
 	e.EventID = 3816279340 + s.eventID.Add(1)
 	e.OccurredAt = s.now().UnixMilli()
-	if over := len(s.events) + 1 - s.opts.Webhooks.MaxJournal; over > 0 {
-		s.events = append(s.events[:0], s.events[over:]...)
+	if limit := s.opts.Webhooks.MaxJournal; len(s.events) >= limit {
+		// Drop the oldest tenth at once, so trimming stays cheap per event.
+		drop := min(len(s.events), len(s.events)-limit+1+limit/10)
+		s.events = append(s.events[:0], s.events[drop:]...)
 	}
 	s.events = append(s.events, e)
 }

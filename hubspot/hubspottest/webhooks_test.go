@@ -135,3 +135,14 @@ func TestWebhookDeliveryFailureAndTampering(t *testing.T) {
 	// Encoded characters of the listed set are decoded before signing.
 	assert.Equal(t, SignatureV3("s", "POST", "https://h/a:b", nil, "1"), SignatureV3("s", "POST", "https://h/a%3Ab", nil, "1"))
 }
+
+func TestEventJournalIsBounded(t *testing.T) {
+	s := NewServer(t, Options{Webhooks: WebhookOptions{MaxJournal: 20}})
+	for i := range 50 {
+		mustCreate(t, s, "companies", map[string]string{"name": strconv.Itoa(i)})
+	}
+	evs := s.Events()
+	assert.LessOrEqual(t, len(evs), 20)
+	assert.GreaterOrEqual(t, len(evs), 18)
+	assert.Equal(t, "company.creation", evs[len(evs)-1].SubscriptionType)
+}
