@@ -2,6 +2,7 @@ package connectwise_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"time"
@@ -138,4 +139,26 @@ func ExampleCallbackVerifier_Verify() {
 	// Output:
 	// updated company 250 Acme
 	// connectwise: callback rejected: untrusted key URL: host "evil.example" is neither the tenant's host nor allow-listed
+}
+
+func ExampleClient_Verify() {
+	srv := connectwisetest.New(connectwisetest.Options{})
+	defer srv.Close()
+	cr := srv.Credentials()
+	// A private key pasted wrong.
+	cw, err := connectwise.NewClient(connectwise.Credentials{
+		CompanyID: cr.CompanyID, PublicKey: cr.PublicKey, PrivateKey: "not-the-key", ClientID: cr.ClientID,
+	}, connectwise.WithBaseURL(srv.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = cw.Verify(context.Background())
+	var ve *connectwise.VerifyError
+	if errors.As(err, &ve) {
+		fmt.Println(ve.Problem)
+		fmt.Println(ve.Message)
+	}
+	// Output:
+	// bad-keys
+	// ConnectWise refused company id "hubwise" with these API keys: check the public and private key of the API member (System > Members > API Members)
 }
