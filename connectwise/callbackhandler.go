@@ -104,6 +104,12 @@ func NewCallbackHandler(v *CallbackVerifier, fn func(ctx context.Context, ev *Ca
 	if o.Deduper == nil {
 		o.Deduper = NewMemoryDeduper(0, 0)
 	}
+	if v == nil || fn == nil {
+		// A programming error; answer 500 so ConnectWise keeps the messages for later.
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "callback handler not configured", http.StatusInternalServerError)
+		})
+	}
 	c := v.c
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()

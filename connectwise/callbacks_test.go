@@ -230,6 +230,12 @@ func TestCallbackHandler(t *testing.T) {
 	assert.Equal(t, []int{310}, got)
 }
 
+func TestCallbackHandlerNotConfigured(t *testing.T) {
+	rec := httptest.NewRecorder()
+	NewCallbackHandler(nil, nil, nil).ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader("{}")))
+	assert.Equal(t, 500, rec.Code)
+}
+
 func TestMemoryDeduper(t *testing.T) {
 	d := NewMemoryDeduper(2, time.Hour)
 	now := time.Unix(0, 0)
