@@ -259,3 +259,20 @@ func TestHistoryAndAssociationsParams(t *testing.T) {
 	assert.Contains(t, r.list("results")[0], "propertiesWithHistory")
 	assert.Equal(t, http.StatusCreated, call(t, s, "POST", "/crm/v3/objects/p62515_sites", map[string]any{"properties": map[string]string{}}).Status)
 }
+
+func TestReset(t *testing.T) {
+	s := NewServer(t, Options{})
+	id := mustCreate(t, s, "contacts", map[string]string{"email": "r@example.com"})
+	require.NoError(t, s.CreateProperty("contacts", Property{Name: "x1", Label: "X", Type: "string", FieldType: "text"}))
+	s.Inject(AnyRoute, 0, Fault{Status: 500})
+	require.NoError(t, s.Reset())
+	assert.Equal(t, 0, s.RecordCount("contacts"))
+	_, ok := s.Property("contacts", "x1")
+	assert.False(t, ok)
+	assert.Len(t, s.Owners(), 3)
+	assert.Empty(t, s.Events())
+	r := call(t, s, "POST", "/crm/v3/objects/contacts", map[string]any{"properties": map[string]string{"email": "r@example.com"}})
+	require.Equal(t, http.StatusCreated, r.Status, "faults are cleared")
+	assert.Equal(t, id, r.JSON["id"], "ids restart")
+	assert.Equal(t, 1, s.Count())
+}

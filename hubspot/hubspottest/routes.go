@@ -86,7 +86,7 @@ func (s *Server) wrap(op string, kind routeKind, assoc bool, h http.HandlerFunc)
 			if !ok || !checkScopes(w, granted, s.requiredScopes(op, r)) {
 				return
 			}
-			if !s.limits.admit(w, kind == kindSearch, kind == kindExempt) {
+			if !s.limits.Load().admit(w, kind == kindSearch, kind == kindExempt) {
 				return
 			}
 		}

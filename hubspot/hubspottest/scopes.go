@@ -63,7 +63,7 @@ func schemaScopes(t *objectType, write bool) []string {
 }
 
 // requiredScopes returns the scopes of which one is needed for a call (empty:
-// none). Callers hold no lock; the type table is immutable after start.
+// none). Callers must not hold s.mu.
 func (s *Server) requiredScopes(op string, r *http.Request) []string {
 	write := r.Method != http.MethodGet
 	switch {
@@ -72,7 +72,11 @@ func (s *Server) requiredScopes(op string, r *http.Request) []string {
 	case op == OpAssocRead:
 		write = false
 	}
-	typeOf := func(name string) *objectType { return s.types[strings.ToLower(name)] }
+	typeOf := func(name string) *objectType {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.types[strings.ToLower(name)]
+	}
 	switch {
 	case strings.HasPrefix(op, "objects."):
 		if t := typeOf(r.PathValue("objectType")); t != nil {

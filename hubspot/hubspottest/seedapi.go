@@ -332,3 +332,20 @@ func (s *Server) ListMembers(listID string) []string {
 	}
 	return out
 }
+
+// Reset drops every record, custom property, association, list, event and
+// issued OAuth token, re-seeds the defaults, and clears the call log, faults and
+// rate-limit windows. Ids restart at Options.FirstID.
+func (s *Server) Reset() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID = s.opts.FirstID
+	if s.nextID == 0 {
+		s.nextID = 100_000_000_001
+	}
+	s.owners, s.events, s.listSeq = nil, nil, 0
+	s.limits.Store(newLimiters(s.opts.RateLimits, s.now))
+	s.mux.ResetCalls()
+	s.mux.ClearFaults()
+	return s.initState()
+}

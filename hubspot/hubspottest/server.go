@@ -70,7 +70,7 @@ type Server struct {
 	srv   *fakehttp.Server
 	ops   map[string][]string // operation name -> registered patterns
 
-	limits *limiters
+	limits atomic.Pointer[limiters]
 
 	mu      sync.Mutex
 	nextID  int64
@@ -130,7 +130,7 @@ func start(opts Options) (*Server, error) {
 	s.opts.RateLimits = opts.RateLimits.withDefaults()
 	s.opts.OAuth = opts.OAuth.withDefaults()
 	s.opts.Webhooks = opts.Webhooks.withDefaults()
-	s.limits = newLimiters(s.opts.RateLimits, s.now)
+	s.limits.Store(newLimiters(s.opts.RateLimits, s.now))
 	s.mux = fakehttp.NewMux(&fakehttp.Options{MaxLog: opts.MaxCallLog, Now: s.now})
 	if err := s.initState(); err != nil {
 		return nil, err
