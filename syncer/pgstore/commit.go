@@ -33,14 +33,24 @@ func (s *Store) Commit(ctx context.Context, tenant string, b *syncer.Batch) erro
 			return fmt.Errorf("pgstore: commit: %w", err)
 		}
 		w := writer{s: s, ctx: ctx, tx: tx, tenant: tenant, now: now}
-		for i, op := range b.Ops {
-			if err := w.apply(op); err != nil {
+		for i := 0; i < len(b.Ops); {
+			n, at, err := 1, i, error(nil)
+			if run := linkRun(b.Ops[i:]); run >= minLinkRun {
+				var bad int
+				n = run
+				bad, err = w.putLinks(b.Ops[i : i+run])
+				at = i + bad
+			} else {
+				err = w.apply(b.Ops[i])
+			}
+			if err != nil {
 				err = mapErr(ctx, "commit", err)
 				if errors.Is(err, syncer.ErrUnavailable) || ctx.Err() != nil {
 					return err // the store failed, not the operation
 				}
-				return fmt.Errorf("pgstore: commit: %w", &syncer.OpError{Index: i, Op: op, Err: err})
+				return fmt.Errorf("pgstore: commit: %w", &syncer.OpError{Index: at, Op: b.Ops[at], Err: err})
 			}
+			i += n
 		}
 		return nil
 	})
@@ -139,7 +149,7 @@ func (w *writer) apply(op syncer.Op) error {
 }
 
 // putLink writes a link in one statement; when no row comes back the put was
-// refused, and a second query names the reason.
+// refused, and linkConflict names the reason.
 func (w *writer) putLink(op syncer.LinkPut) error {
 	l := op.Link
 	args := []any{w.tenant, l.Object, l.HubSpotID, l.ConnectWiseID, l.Base, orNow(l.SyncedAt, w.now),
@@ -156,6 +166,12 @@ func (w *writer) putLink(op syncer.LinkPut) error {
 	if !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
+	return w.linkConflict(op)
+}
+
+// linkConflict explains why op was refused, from the stored links.
+func (w *writer) linkConflict(op syncer.LinkPut) error {
+	l := op.Link
 	h, c, err := w.partners(l.Object, l.HubSpotID, l.ConnectWiseID)
 	switch {
 	case err != nil:

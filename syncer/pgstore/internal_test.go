@@ -7,6 +7,7 @@ import (
 	"io"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -115,4 +116,34 @@ func TestQueriesUseSchema(t *testing.T) {
 	assert.Contains(t, q.putLink, `"s1".links`)
 	assert.NotContains(t, q.putLink, "{s}")
 	assert.NotContains(t, q.linkByHS, "{linkCols}")
+}
+
+func TestLinkRun(t *testing.T) {
+	put := func(object, hs string, cw int64) syncer.Op {
+		return syncer.LinkPut{Link: syncer.Link{Object: object, HubSpotID: hs, ConnectWiseID: cw}}
+	}
+	five := []syncer.Op{put("c", "1", 1), put("c", "2", 2), put("c", "3", 3), put("c", "4", 4), put("c", "5", 5)}
+	assert.Equal(t, 5, linkRun(five))
+	assert.Equal(t, 0, linkRun(five[:3]), "shorter than minLinkRun")
+
+	withOp := func(i int, op syncer.Op) []syncer.Op {
+		ops := append([]syncer.Op(nil), five...)
+		ops[i] = op
+		return ops
+	}
+	assert.Equal(t, 4, linkRun(withOp(4, syncer.CursorPut{Key: "k"})), "another kind of op ends the run")
+	assert.Equal(t, 4, linkRun(withOp(4, syncer.LinkPut{Link: syncer.Link{Object: "c", HubSpotID: "9", ConnectWiseID: 9}, Conditional: true})),
+		"conditional puts go one by one")
+	assert.Equal(t, 4, linkRun(withOp(4, put("c", "1", 9))), "a HubSpot ID seen in the run ends it")
+	assert.Equal(t, 4, linkRun(withOp(4, put("c", "9", 2))), "so does a ConnectWise ID")
+	assert.Equal(t, 5, linkRun(withOp(4, put("other", "1", 1))), "IDs are per object")
+	far := syncer.LinkPut{Link: syncer.Link{Object: "c", HubSpotID: "9", ConnectWiseID: 9,
+		SyncedAt: time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC)}}
+	assert.Equal(t, 4, linkRun(withOp(4, far)), "a time that does not format as text goes alone")
+
+	long := make([]syncer.Op, maxLinkRun+10)
+	for i := range long {
+		long[i] = put("c", fmt.Sprint(i), int64(i+1))
+	}
+	assert.Equal(t, maxLinkRun, linkRun(long))
 }

@@ -14,12 +14,12 @@ type queries struct {
 	listConflicts, listConflictsObject                  string
 
 	// Commit.
-	lockTenant, insertTenant                         string
-	putLink, insertLinkIfAbsent, updateLinkIfVersion string
-	linkPartners, deleteLink                         string
-	putCursor, deleteCursor, putIntent, deleteIntent string
-	putDead, deleteDead, putConflict, deleteConflict string
-	updateLease                                      string
+	lockTenant, insertTenant                                   string
+	putLink, putLinks, insertLinkIfAbsent, updateLinkIfVersion string
+	linkPartners, deleteLink                                   string
+	putCursor, deleteCursor, putIntent, deleteIntent           string
+	putDead, deleteDead, putConflict, deleteConflict           string
+	updateLease                                                string
 }
 
 const linkCols = `object, hubspot_id, connectwise_id, base, synced_at, hubspot_modified_at, connectwise_modified_at, version`
@@ -75,6 +75,28 @@ func newQueries(schema string) queries {
 				ON CONFLICT DO NOTHING
 				RETURNING version)
 			SELECT version FROM up UNION ALL SELECT version FROM ins`,
+		// putLinks applies a run of link puts (see bulk.go): $2 is a JSON
+		// array of them. bad finds the first put whose HubSpot or ConnectWise
+		// ID is linked to another partner (one index probe each); only when
+		// there is none does the INSERT write every link, replacing those of
+		// the same pair. The answer is the index of the bad put (or NULL) and
+		// the number of links written.
+		putLinks: `WITH x AS (
+				SELECT * FROM json_to_recordset($2::json)
+				AS x(i integer, o text, h text, c bigint, b text, s timestamptz, hm timestamptz, cm timestamptz)),
+			bad AS (
+				SELECT x.i FROM x
+				WHERE EXISTS (SELECT 1 FROM {s}.links l WHERE l.tenant = $1 AND l.hubspot_id = x.h AND l.object = x.o AND l.connectwise_id <> x.c)
+				OR EXISTS (SELECT 1 FROM {s}.links l WHERE l.tenant = $1 AND l.object = x.o AND l.connectwise_id = x.c AND l.hubspot_id <> x.h)
+				ORDER BY x.i LIMIT 1),
+			ins AS (
+				INSERT INTO {s}.links AS l (tenant, object, hubspot_id, connectwise_id, base, synced_at, hubspot_modified_at, connectwise_modified_at, version)
+				SELECT $1, x.o, x.h, x.c, decode(x.b, 'hex'), x.s, x.hm, x.cm, 1 FROM x WHERE NOT EXISTS (SELECT 1 FROM bad)
+				ON CONFLICT ON CONSTRAINT links_hubspot_id_key DO UPDATE SET base = EXCLUDED.base, synced_at = EXCLUDED.synced_at,
+				hubspot_modified_at = EXCLUDED.hubspot_modified_at, connectwise_modified_at = EXCLUDED.connectwise_modified_at,
+				version = l.version + 1
+				RETURNING 1)
+			SELECT (SELECT i FROM bad), (SELECT count(*) FROM ins)`,
 		insertLinkIfAbsent: `INSERT INTO {s}.links (tenant, object, hubspot_id, connectwise_id, base, synced_at, hubspot_modified_at, connectwise_modified_at, version)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) ON CONFLICT DO NOTHING RETURNING version`,
 		updateLinkIfVersion: `UPDATE {s}.links SET base = $5, synced_at = $6, hubspot_modified_at = $7, connectwise_modified_at = $8, version = version + 1
@@ -106,7 +128,7 @@ func newQueries(schema string) queries {
 	}
 	for _, p := range []*string{&q.linkByHS, &q.linkByCW, &q.linksByHS, &q.linksByCW, &q.listLinks, &q.cursor,
 		&q.listIntents, &q.listIntentsObject, &q.listDead, &q.listConflicts, &q.listConflictsObject,
-		&q.lockTenant, &q.insertTenant, &q.putLink, &q.insertLinkIfAbsent, &q.updateLinkIfVersion, &q.linkPartners, &q.deleteLink,
+		&q.lockTenant, &q.insertTenant, &q.putLink, &q.putLinks, &q.insertLinkIfAbsent, &q.updateLinkIfVersion, &q.linkPartners, &q.deleteLink,
 		&q.putCursor, &q.deleteCursor, &q.putIntent, &q.deleteIntent, &q.putDead, &q.deleteDead, &q.putConflict, &q.deleteConflict,
 		&q.updateLease} {
 		*p = r.Replace(*p)
