@@ -89,6 +89,14 @@ func (e *Engine) commitResults(ctx context.Context, op *ObjectPlan, results []*r
 			srcID = strconv.FormatInt(x.ConnectWiseID, 10)
 		}
 		dl, hadDL := op.dead[deadKey(x.Source, srcID)]
+		var others []DeadLetter // filed under the pair's other keys
+		if x.p != nil {
+			for _, k := range x.p.deadKeys() {
+				if d, ok := op.dead[k]; ok && k != deadKey(x.Source, srcID) {
+					others = append(others, d)
+				}
+			}
+		}
 		dead := DeadLetter{Object: o.name, Side: x.Source, SourceID: srcID, LastFailedAt: now}
 		switch {
 		case srcID == "" || srcID == "0":
@@ -111,6 +119,11 @@ func (e *Engine) commitResults(ctx context.Context, op *ObjectPlan, results []*r
 			b.PutDeadLetter(dead)
 		case hadDL && x.Reason != ReasonDeadLettered:
 			b.DeleteDeadLetter(o.name, x.Source, srcID)
+		}
+		if !r.failed() && len(r.deferred) == 0 && x.Reason != ReasonDeadLettered && x.Reason != ReasonAmbiguous {
+			for _, d := range others {
+				b.DeleteDeadLetter(o.name, d.Side, d.SourceID)
+			}
 		}
 		if r.base != nil && r.hsID != "" && r.cwID > 0 && !(x.Kind == OpLink && r.failed()) {
 			b.PutLink(Link{Object: o.name, HubSpotID: r.hsID, ConnectWiseID: r.cwID, Base: r.base.encode(),

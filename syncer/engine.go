@@ -30,7 +30,7 @@ type Config struct {
 	// Objects limits the pass to these object mappings (nil: every enabled one).
 	Objects []string
 	// Associations are the associations written between objects; nil means
-	// [DefaultAssociations] for the objects the mapping has.
+	// the ones the mapping declares (mapping.ObjectMapping.Associations).
 	Associations []Association
 	// IDProperties names, per object, the unique HubSpot property holding the
 	// ConnectWise record ID; upserts toward HubSpot are keyed on it. By default it
@@ -155,7 +155,11 @@ func New(cfg Config) (*Engine, error) {
 	}
 	assocs := cfg.Associations
 	if assocs == nil {
-		assocs = DefaultAssociations()
+		for _, o := range cfg.Mapping.Objects() {
+			for _, a := range o.Associations() {
+				assocs = append(assocs, Association{From: o.Name(), To: a.To, Path: a.ConnectWise})
+			}
+		}
 	}
 	for _, a := range assocs {
 		from, to := e.byName[a.From], e.byName[a.To]

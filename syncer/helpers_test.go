@@ -61,6 +61,9 @@ type env struct {
 func spec(objects ...string) *mapping.Spec {
 	s := mapping.Default()
 	s.Objects = slices.DeleteFunc(s.Objects, func(o mapping.ObjectMapping) bool { return !slices.Contains(objects, o.Name) })
+	for i := range s.Objects {
+		s.Objects[i].Associations = slices.DeleteFunc(s.Objects[i].Associations, func(a mapping.Association) bool { return !slices.Contains(objects, a.To) })
+	}
 	return s
 }
 

@@ -44,11 +44,14 @@ func (ps *passState) pair(ctx context.Context) error {
 		}
 		ps.add(p)
 	}
+	for _, p := range ps.pairs {
+		ps.notDue(p)
+	}
 	// Partners of linked records that changed.
 	var needHS []string
 	var needCW []int64
 	for _, p := range ps.pairs {
-		if p.link == nil || ps.settled(p) {
+		if p.link == nil || ps.hasOp(p) || ps.settled(p) {
 			continue
 		}
 		if p.hs == nil {
@@ -67,7 +70,7 @@ func (ps *passState) pair(ctx context.Context) error {
 		return err
 	}
 	for _, p := range ps.pairs {
-		if p.link == nil || p.settled() {
+		if p.link == nil || p.settled() || ps.hasOp(p) {
 			continue
 		}
 		if p.hs == nil {
@@ -392,6 +395,9 @@ func (ps *passState) settleClaims(ctx context.Context, claims map[string][]*pair
 		}
 		p.link = &Link{Object: o.name, HubSpotID: id, ConnectWiseID: p.cw.id}
 		p.fresh = true
+		if in, ok := ps.intents[id]; ok {
+			p.intent = &in // a create replayed from the other side: settle its intent
+		}
 		ps.pairByHS[id] = p
 	}
 	return nil

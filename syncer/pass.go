@@ -134,9 +134,6 @@ func (ps *passState) gather(ctx context.Context) error {
 			continue
 		}
 		ps.cw[r.id] = r
-		if ps.notDue(SideConnectWise, strconv.FormatInt(r.id, 10), r.mod) {
-			continue
-		}
 		ps.cwSrc = append(ps.cwSrc, r.id)
 	}
 	for _, id := range hsIDs {
@@ -146,30 +143,49 @@ func (ps *passState) gather(ctx context.Context) error {
 		}
 		r := e.newHS(o, rec, ps.lk)
 		ps.hs[id] = r
-		if ps.notDue(SideHubSpot, id, rec.UpdatedAt) {
-			continue
-		}
 		ps.hsSrc = append(ps.hsSrc, id)
 	}
 	return nil
 }
 
-// notDue reports (and plans a skip for) a dead-lettered record that is not due
-// for a retry and has not changed since it failed.
-func (ps *passState) notDue(side Side, id string, mod time.Time) bool {
-	d, ok := ps.plan.dead[deadKey(side, id)]
-	if !ok || !d.NextRetryAt.After(ps.e.now()) || mod.After(d.LastFailedAt) {
-		return false
+// deadKeys returns the dead-letter keys of a pair: a failure is filed under
+// the side whose change brought the record, which may be either.
+func (p *pair) deadKeys() []string {
+	var out []string
+	if p.cw != nil {
+		out = append(out, deadKey(SideConnectWise, strconv.FormatInt(p.cw.id, 10)))
 	}
-	op := &Operation{Object: ps.o.name, Kind: OpSkip, Source: side, Reason: ReasonDeadLettered,
-		Detail: "next retry at " + d.NextRetryAt.UTC().Format(time.RFC3339) + ": " + d.Err}
-	if side == SideHubSpot {
-		op.HubSpotID = id
-	} else {
-		op.ConnectWiseID, _ = strconv.ParseInt(id, 10, 64)
+	if p.hs != nil {
+		out = append(out, deadKey(SideHubSpot, p.hs.rec.ID))
 	}
-	ps.plan.Operations = append(ps.plan.Operations, op)
-	return true
+	if p.link != nil {
+		out = append(out, deadKey(SideConnectWise, strconv.FormatInt(p.link.ConnectWiseID, 10)), deadKey(SideHubSpot, p.link.HubSpotID))
+	}
+	return dedupe(out)
+}
+
+// notDue reports (and plans a skip for) a dead-lettered pair that is not due
+// for a retry and has not changed on either side since it failed. A pending
+// create intent is always replayed.
+func (ps *passState) notDue(p *pair) bool {
+	if p.hs != nil {
+		if _, pending := ps.intents[p.hs.rec.ID]; pending {
+			return false
+		}
+	}
+	now := ps.e.now()
+	for _, k := range p.deadKeys() {
+		d, ok := ps.plan.dead[k]
+		if !ok || !d.NextRetryAt.After(now) {
+			continue
+		}
+		if (p.cw != nil && p.cw.mod.After(d.LastFailedAt)) || (p.hs != nil && p.hs.rec.UpdatedAt.After(d.LastFailedAt)) {
+			return false
+		}
+		ps.skip(p, ReasonDeadLettered, "next retry at "+d.NextRetryAt.UTC().Format(time.RFC3339)+": "+d.Err)
+		return true
+	}
+	return false
 }
 
 // intentLookup is the Payload of a ConnectWise create intent: how to find the
