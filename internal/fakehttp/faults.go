@@ -139,7 +139,9 @@ func (f Fault) serve(w *recorder, r *http.Request, next http.Handler) {
 	if f.Drop {
 		w.dropped = true
 		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-			_ = conn.Close()
+			// Closed by the Mux once the call is recorded, so that a client which
+			// sees the dropped connection also sees the call in the log.
+			w.hijacked = conn
 			return
 		}
 		w.abort = true

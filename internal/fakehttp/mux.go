@@ -1,6 +1,7 @@
 package fakehttp
 
 import (
+	"net"
 	"net/http"
 	"slices"
 	"sync"
@@ -128,6 +129,9 @@ func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Pattern: pattern,
 		Status: status, Time: start, Duration: m.now().Sub(start), Fault: inj != nil,
 	})
+	if rec.hijacked != nil {
+		_ = rec.hijacked.Close()
+	}
 	if rec.abort {
 		// Abort after the call is recorded: the server closes the connection
 		// without finishing the response.
@@ -195,9 +199,10 @@ func matchAll(ms []Match, method, path, pattern string) bool {
 // recorder captures the status code and whether the connection was dropped.
 type recorder struct {
 	http.ResponseWriter
-	status  int
-	dropped bool
-	abort   bool
+	status   int
+	dropped  bool
+	abort    bool
+	hijacked net.Conn // a dropped connection, closed after the call is recorded
 }
 
 func (r *recorder) WriteHeader(code int) {
