@@ -27,9 +27,18 @@ type result struct {
 	terminal     bool
 	deferred     []string
 	intentDone   bool // the create intent can be deleted
+	unsent       bool // the pass stopped before the write was sent
 }
 
-func (r *result) failed() bool { return len(r.errs) > 0 }
+func (r *result) failed() bool { return len(r.errs) > 0 || r.unsent }
+
+// stop marks a write the pass never sent because it stopped (a daily limit,
+// a cancelled context): not a failure of the record, so no dead letter; the
+// cursor or checkpoint stays behind it and the next pass sends it.
+func (r *result) stop() {
+	r.unsent = true
+	r.base = nil
+}
 
 // fail records a failure of the record on side; field "" takes the field a
 // mapping error names.
@@ -189,6 +198,10 @@ func (e *Engine) writeHubSpot(ctx context.Context, o *objectSpec, results []*res
 		res, err := e.hs.Upsert(ctx, o.hsType, ups)
 		for i, x := range res {
 			r := upR[i]
+			if x.Err != nil && err != nil && x.Err == err {
+				r.stop()
+				continue
+			}
 			if x.Err != nil {
 				r.base = nil
 				r.fail(SideHubSpot, "", x.Err)
@@ -205,6 +218,10 @@ func (e *Engine) writeHubSpot(ctx context.Context, o *objectSpec, results []*res
 		res, err := e.hs.Update(ctx, o.hsType, upd)
 		for i, x := range res {
 			r := updR[i]
+			if x.Err != nil && err != nil && x.Err == err {
+				r.stop()
+				continue
+			}
 			if x.Err != nil {
 				r.revert(keys(r.toHS))
 				r.fail(SideHubSpot, "", x.Err)
@@ -265,6 +282,8 @@ func (r *result) record() RecordResult {
 	rr := RecordResult{Object: x.Object, Kind: x.Kind, Source: x.Source, HubSpotID: r.hsID, ConnectWiseID: r.cwID,
 		Reason: x.Reason, Detail: x.Detail, Changes: x.Changes}
 	switch {
+	case r.unsent:
+		rr.Outcome, rr.Reason, rr.Detail = OutcomeSkipped, ReasonStopped, "not sent: the pass stopped early"
 	case r.failed():
 		rr.Outcome = OutcomeFailed
 		rr.Err = r.errs[0]

@@ -99,7 +99,7 @@ func (e *Engine) commitResults(ctx context.Context, op *ObjectPlan, results []*r
 		}
 		dead := DeadLetter{Object: o.name, Side: x.Source, SourceID: srcID, LastFailedAt: now}
 		switch {
-		case srcID == "" || srcID == "0":
+		case srcID == "" || srcID == "0" || r.unsent:
 		case r.failed():
 			var msgs []string
 			for _, err := range r.errs {
@@ -120,7 +120,7 @@ func (e *Engine) commitResults(ctx context.Context, op *ObjectPlan, results []*r
 		case hadDL && x.Reason != ReasonDeadLettered:
 			b.DeleteDeadLetter(o.name, x.Source, srcID)
 		}
-		if !r.failed() && len(r.deferred) == 0 && x.Reason != ReasonDeadLettered && x.Reason != ReasonAmbiguous {
+		if !r.failed() && !r.unsent && len(r.deferred) == 0 && x.Reason != ReasonDeadLettered && x.Reason != ReasonAmbiguous {
 			for _, d := range others {
 				b.DeleteDeadLetter(o.name, d.Side, d.SourceID)
 			}

@@ -39,6 +39,7 @@ const (
 	ReasonDirection    Reason = "direction"     // the object does not sync this way
 	ReasonMissing      Reason = "partner-missing"
 	ReasonInvalid      Reason = "invalid" // the record cannot be mapped (see Err)
+	ReasonStopped      Reason = "stopped" // the pass stopped before the write was sent
 )
 
 // AssociationChange is an association the operation writes or waits for.
@@ -167,21 +168,30 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Report, error) {
 
 // planObject reads the object's changes and plans an operation per record.
 func (e *Engine) planObject(ctx context.Context, o *objectSpec, p *Plan) (*ObjectPlan, error) {
-	op := &ObjectPlan{Object: o.name, spec: o, cursors: map[string]string{}, dead: map[string]DeadLetter{}}
-	ps := &passState{e: e, o: o, lk: p.lk, plan: op, start: p.StartedAt,
-		cw: map[int64]*cwRecord{}, hs: map[string]*hsRecord{}}
+	ps := e.newPassState(o, p)
 	if err := ps.gather(ctx); err != nil {
 		return nil, err
 	}
-	if err := ps.pair(ctx); err != nil {
+	if err := ps.planRest(ctx); err != nil {
 		return nil, err
+	}
+	ps.plan.complete = true
+	return ps.plan, nil
+}
+
+func (e *Engine) newPassState(o *objectSpec, p *Plan) *passState {
+	op := &ObjectPlan{Object: o.name, spec: o, cursors: map[string]string{}, dead: map[string]DeadLetter{}}
+	return &passState{e: e, o: o, lk: p.lk, plan: op, start: p.StartedAt,
+		cw: map[int64]*cwRecord{}, hs: map[string]*hsRecord{}, intents: map[string]Intent{}}
+}
+
+// planRest links, matches and decides the records gathered.
+func (ps *passState) planRest(ctx context.Context) error {
+	if err := ps.pair(ctx); err != nil {
+		return err
 	}
 	if err := ps.match(ctx); err != nil {
-		return nil, err
+		return err
 	}
-	if err := ps.decide(ctx); err != nil {
-		return nil, err
-	}
-	op.complete = true
-	return op, nil
+	return ps.decide(ctx)
 }
