@@ -76,4 +76,3 @@ func TestBackfillResumesAfterDailyLimit(t *testing.T) {
 	require.Empty(t, rep.Errors())
 	assert.Zero(t, e.writes(), rep.String())
 }
-
