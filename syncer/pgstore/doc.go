@@ -52,7 +52,11 @@
 // write), then reads the clock, checks the fence, validates the batch and
 // applies the operations in order, one statement each (a link put is a single
 // statement that replaces the same pair or inserts a new link unless either ID
-// is taken). Any failure rolls everything back. The row lock serialises the
+// is taken). A run of four or more link puts with distinct IDs, the usual shape
+// of a pass's batch, goes as one statement with the links in a JSON parameter:
+// it writes them all or, when one conflicts with a stored link, none, and the
+// error names that put, exactly as one by one. Any failure rolls everything
+// back. The row lock serialises the
 // commits and lease changes of one tenant, under the default READ COMMITTED
 // isolation, so commits never fail with serialisation errors and the contract's
 // "some order of running them one at a time" holds; different tenants never
