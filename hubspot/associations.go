@@ -167,28 +167,15 @@ func (s *AssociationsService) CreateBatch(ctx context.Context, from, to string, 
 			items = append(items, batchItem{index: i, id: x.FromID, alt: x.ToID})
 		}
 	}
-	var out []AssociationResult
-	for _, chunk := range chunks(items, MaxAssociationWriteInputs) {
-		body := struct {
-			Inputs []in `json:"inputs"`
-		}{Inputs: make([]in, len(chunk))}
-		for k, it := range chunk {
-			x := inputs[it.index]
-			body.Inputs[k] = in{From: idRef{x.FromID}, To: idRef{x.ToID}, Types: x.Types}
-		}
-		var ans batchAnswer[pairResult]
-		ok, stop := b.send(idempotent(ctx), s.client.paths.associations(from, to, "batch", "create"), nil, &body, &ans, chunk)
-		if ok {
-			for _, r := range ans.Results {
-				out = append(out, r.public())
-			}
-			b.mapErrors(ans.Errors, chunk, b.resp.Request, b.resp.StatusCode)
-		}
-		if stop {
-			break
-		}
+	var body struct {
+		Inputs []in `json:"inputs"`
 	}
-	return out, b.resp, b.result()
+	res := sendChunks[in, pairResult](idempotent(ctx), b, s.client.paths.associations(from, to, "batch", "create"), nil, items, MaxAssociationWriteInputs, &body, &body.Inputs,
+		func(it batchItem) in {
+			x := inputs[it.index]
+			return in{From: idRef{x.FromID}, To: idRef{x.ToID}, Types: x.Types}
+		})
+	return publicPairs(res), b.resp, b.result()
 }
 
 // CreateDefaultBatch writes the default (unlabelled) association for each pair,
@@ -199,6 +186,17 @@ func (s *AssociationsService) CreateDefaultBatch(ctx context.Context, from, to s
 		To   idRef `json:"to"`
 	}
 	b := newBatchCall(s.client, "associate "+from+" to "+to+" (default)", len(pairs))
+	items := pairItems(b, pairs)
+	var body struct {
+		Inputs []in `json:"inputs"`
+	}
+	res := sendChunks[in, pairResult](idempotent(ctx), b, s.client.paths.associations(from, to, "batch", "associate", "default"), nil, items, MaxAssociationWriteInputs, &body, &body.Inputs,
+		func(it batchItem) in { return in{From: idRef{pairs[it.index].FromID}, To: idRef{pairs[it.index].ToID}} })
+	return publicPairs(res), b.resp, b.result()
+}
+
+// pairItems turns pairs into batch items, rejecting those that lack an id.
+func pairItems(b *batchCall, pairs []AssociationPair) []batchItem {
 	var items []batchItem
 	for i, p := range pairs {
 		if p.FromID == "" || p.ToID == "" {
@@ -207,27 +205,16 @@ func (s *AssociationsService) CreateDefaultBatch(ctx context.Context, from, to s
 		}
 		items = append(items, batchItem{index: i, id: p.FromID, alt: p.ToID})
 	}
-	var out []AssociationResult
-	for _, chunk := range chunks(items, MaxAssociationWriteInputs) {
-		body := struct {
-			Inputs []in `json:"inputs"`
-		}{Inputs: make([]in, len(chunk))}
-		for k, it := range chunk {
-			body.Inputs[k] = in{From: idRef{pairs[it.index].FromID}, To: idRef{pairs[it.index].ToID}}
-		}
-		var ans batchAnswer[pairResult]
-		ok, stop := b.send(idempotent(ctx), s.client.paths.associations(from, to, "batch", "associate", "default"), nil, &body, &ans, chunk)
-		if ok {
-			for _, r := range ans.Results {
-				out = append(out, r.public())
-			}
-			b.mapErrors(ans.Errors, chunk, b.resp.Request, b.resp.StatusCode)
-		}
-		if stop {
-			break
-		}
+	return items
+}
+
+// publicPairs converts written associations to their exported form.
+func publicPairs(rs []pairResult) []AssociationResult {
+	out := make([]AssociationResult, len(rs))
+	for i, r := range rs {
+		out[i] = r.public()
 	}
-	return out, b.resp, b.result()
+	return out
 }
 
 // ReadBatch returns the records of type to associated with each of the fromIDs,
@@ -313,14 +300,7 @@ func (s *AssociationsService) ArchiveBatch(ctx context.Context, from, to string,
 		To   []idRef `json:"to"`
 	}
 	b := newBatchCall(s.client, "archive associations "+from+" to "+to, len(pairs))
-	var items []batchItem
-	for i, p := range pairs {
-		if p.FromID == "" || p.ToID == "" {
-			b.reject(i, p.FromID, "from/to", "both ids are required")
-			continue
-		}
-		items = append(items, batchItem{index: i, id: p.FromID, alt: p.ToID})
-	}
+	items := pairItems(b, pairs)
 	for _, chunk := range chunks(items, MaxAssociationWriteInputs) {
 		var body struct {
 			Inputs []in `json:"inputs"`

@@ -64,20 +64,7 @@ func (s *ListsService) Memberships(ctx context.Context, listID string, opts *Mem
 			q.Set("after", opts.After)
 		}
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodGet, s.path(seg(listID), "memberships"), q, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	var page struct {
-		Results []ListMembership `json:"results"`
-		Paging  *Paging          `json:"paging"`
-	}
-	resp, err := s.client.Do(req, &page)
-	if err != nil {
-		return nil, resp, err
-	}
-	resp.NextAfter = page.Paging.after()
-	return page.Results, resp, nil
+	return listPage[ListMembership](ctx, s.client, s.path(seg(listID), "memberships"), q)
 }
 
 // MembershipsIter yields every record id in list listID, lazily.
@@ -86,24 +73,10 @@ func (s *ListsService) MembershipsIter(ctx context.Context, listID string, opts 
 	if opts != nil {
 		o = *opts
 	}
-	return func(yield func(ListMembership, error) bool) {
-		for {
-			page, resp, err := s.Memberships(ctx, listID, &o)
-			if err != nil {
-				yield(ListMembership{}, err)
-				return
-			}
-			for _, m := range page {
-				if !yield(m, nil) {
-					return
-				}
-			}
-			if resp.NextAfter == "" || resp.NextAfter == o.After {
-				return
-			}
-			o.After = resp.NextAfter
-		}
-	}
+	return pages(o.After, func(after string) ([]ListMembership, *Response, error) {
+		o.After = after
+		return s.Memberships(ctx, listID, &o)
+	})
 }
 
 // RecordMemberships returns the lists a record belongs to

@@ -138,16 +138,7 @@ func (s *ObjectsService) Get(ctx context.Context, id string, opts *GetOptions) (
 	if id == "" {
 		return nil, nil, errors.New("hubspot: get " + s.objectType + ": empty id")
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.objects(s.objectType, seg(id)), opts.query(), nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	obj := new(Object)
-	resp, err := s.client.Do(req, obj)
-	if err != nil {
-		return nil, resp, err
-	}
-	return obj, resp, nil
+	return call[Object](ctx, s.client, http.MethodGet, s.client.paths.objects(s.objectType, seg(id)), opts.query(), nil)
 }
 
 // ObjectCreateRequest is the body of a create: properties and, optionally,
@@ -177,16 +168,7 @@ func (s *ObjectsService) Create(ctx context.Context, create *ObjectCreateRequest
 	if create.Properties == nil {
 		create = &ObjectCreateRequest{Properties: map[string]string{}, Associations: create.Associations}
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodPost, s.client.paths.objects(s.objectType), nil, create)
-	if err != nil {
-		return nil, nil, err
-	}
-	obj := new(Object)
-	resp, err := s.client.Do(req, obj)
-	if err != nil {
-		return nil, resp, err
-	}
-	return obj, resp, nil
+	return call[Object](ctx, s.client, http.MethodPost, s.client.paths.objects(s.objectType), nil, create)
 }
 
 // UpdateOptions modifies an Update.
@@ -211,16 +193,7 @@ func (s *ObjectsService) Update(ctx context.Context, id string, properties map[s
 	body := struct {
 		Properties map[string]string `json:"properties"`
 	}{properties}
-	req, err := s.client.NewRequest(idempotent(ctx), http.MethodPatch, s.client.paths.objects(s.objectType, seg(id)), q, body)
-	if err != nil {
-		return nil, nil, err
-	}
-	obj := new(Object)
-	resp, err := s.client.Do(req, obj)
-	if err != nil {
-		return nil, resp, err
-	}
-	return obj, resp, nil
+	return call[Object](idempotent(ctx), s.client, http.MethodPatch, s.client.paths.objects(s.objectType, seg(id)), q, body)
 }
 
 // Archive moves one record to the recycle bin, where it stays restorable for 90 days
@@ -248,16 +221,7 @@ func (s *ObjectsService) Merge(ctx context.Context, primaryID, objectIDToMerge s
 		PrimaryObjectID string `json:"primaryObjectId"`
 		ObjectIDToMerge string `json:"objectIdToMerge"`
 	}{primaryID, objectIDToMerge}
-	req, err := s.client.NewRequest(ctx, http.MethodPost, s.client.paths.objects(s.objectType, "merge"), nil, body)
-	if err != nil {
-		return nil, nil, err
-	}
-	obj := new(Object)
-	resp, err := s.client.Do(req, obj)
-	if err != nil {
-		return nil, resp, err
-	}
-	return obj, resp, nil
+	return call[Object](ctx, s.client, http.MethodPost, s.client.paths.objects(s.objectType, "merge"), nil, body)
 }
 
 // ListOptions selects a page of records.
@@ -300,20 +264,7 @@ func (s *ObjectsService) List(ctx context.Context, opts *ListOptions) ([]*Object
 			q.Set("archived", "true")
 		}
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.objects(s.objectType), q, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	var page struct {
-		Results []*Object `json:"results"`
-		Paging  *Paging   `json:"paging"`
-	}
-	resp, err := s.client.Do(req, &page)
-	if err != nil {
-		return nil, resp, err
-	}
-	resp.NextAfter = page.Paging.after()
-	return page.Results, resp, nil
+	return listPage[*Object](ctx, s.client, s.client.paths.objects(s.objectType), q)
 }
 
 // ListIter iterates lazily over all records, page by page, starting at opts.After.
@@ -326,24 +277,10 @@ func (s *ObjectsService) ListIter(ctx context.Context, opts *ListOptions) iter.S
 	if o.Limit == 0 {
 		o.Limit = maxListLimit
 	}
-	return func(yield func(*Object, error) bool) {
-		for {
-			page, resp, err := s.List(ctx, &o)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			for _, obj := range page {
-				if !yield(obj, nil) {
-					return
-				}
-			}
-			if resp.NextAfter == "" || resp.NextAfter == o.After {
-				return
-			}
-			o.After = resp.NextAfter
-		}
-	}
+	return pages(o.After, func(after string) ([]*Object, *Response, error) {
+		o.After = after
+		return s.List(ctx, &o)
+	})
 }
 
 // GDPRDelete permanently deletes a contact and its history (POST

@@ -44,15 +44,25 @@ func (s *ObjectsService) BatchRead(ctx context.Context, ids []string, opts *Batc
 		IDProperty            string   `json:"idProperty,omitempty"`
 		Inputs                []input  `json:"inputs"`
 	}{Properties: nonNil(o.Properties), PropertiesWithHistory: nonNil(o.PropertiesWithHistory), IDProperty: o.IDProperty}
-	var out []*Object
 	path := s.client.paths.objects(s.objectType, "batch", "read")
-	for _, chunk := range chunks(items, MaxBatchInputs) {
-		body.Inputs = body.Inputs[:0]
+	out := sendChunks[input, *Object](idempotent(ctx), b, path, q, items, MaxBatchInputs, &body, &body.Inputs,
+		func(it batchItem) input { return input{it.id} })
+	return out, b.resp, b.result()
+}
+
+// sendChunks sends items in requests of at most size inputs: for each
+// chunk it refills *inputs (a field of body) through build, posts body, and keeps
+// the results and the chunk's 207 errors. It stops where b.send says to.
+func sendChunks[In, Out any](ctx context.Context, b *batchCall, path string, q url.Values, items []batchItem, size int, body any, inputs *[]In, build func(batchItem) In) []Out {
+	*inputs = make([]In, 0, min(len(items), size))
+	out := make([]Out, 0, len(items))
+	for _, chunk := range chunks(items, size) {
+		*inputs = (*inputs)[:0]
 		for _, it := range chunk {
-			body.Inputs = append(body.Inputs, input{it.id})
+			*inputs = append(*inputs, build(it))
 		}
-		var ans batchAnswer[*Object]
-		ok, stop := b.send(idempotent(ctx), path, q, &body, &ans, chunk)
+		var ans batchAnswer[Out]
+		ok, stop := b.send(ctx, path, q, body, &ans, chunk)
 		if ok {
 			out = append(out, ans.Results...)
 			b.mapErrors(ans.Errors, chunk, b.resp.Request, b.resp.StatusCode)
@@ -61,7 +71,7 @@ func (s *ObjectsService) BatchRead(ctx context.Context, ids []string, opts *Batc
 			break
 		}
 	}
-	return out, b.resp, b.result()
+	return out
 }
 
 func nonNil(s []string) []string {
@@ -92,28 +102,16 @@ func (s *ObjectsService) BatchCreate(ctx context.Context, inputs []BatchCreateIn
 	body := struct {
 		Inputs []BatchCreateInput `json:"inputs"`
 	}{}
-	var out []*Object
 	path := s.client.paths.objects(s.objectType, "batch", "create")
-	for _, chunk := range chunks(items, MaxBatchInputs) {
-		body.Inputs = body.Inputs[:0]
-		for _, it := range chunk {
+	out := sendChunks[BatchCreateInput, *Object](ctx, b, path, nil, items, MaxBatchInputs, &body, &body.Inputs,
+		func(it batchItem) BatchCreateInput {
 			in := inputs[it.index]
 			in.TraceID = it.trace
 			if in.Properties == nil {
 				in.Properties = map[string]string{}
 			}
-			body.Inputs = append(body.Inputs, in)
-		}
-		var ans batchAnswer[*Object]
-		ok, stop := b.send(ctx, path, nil, &body, &ans, chunk)
-		if ok {
-			out = append(out, ans.Results...)
-			b.mapErrors(ans.Errors, chunk, b.resp.Request, b.resp.StatusCode)
-		}
-		if stop {
-			break
-		}
-	}
+			return in
+		})
 	return out, b.resp, b.result()
 }
 
@@ -139,28 +137,16 @@ func (s *ObjectsService) BatchUpdate(ctx context.Context, inputs []BatchUpdateIn
 	body := struct {
 		Inputs []BatchUpdateInput `json:"inputs"`
 	}{}
-	var out []*Object
 	path := s.client.paths.objects(s.objectType, "batch", "update")
-	for _, chunk := range chunks(items, MaxBatchInputs) {
-		body.Inputs = body.Inputs[:0]
-		for _, it := range chunk {
+	out := sendChunks[BatchUpdateInput, *Object](idempotent(ctx), b, path, nil, items, MaxBatchInputs, &body, &body.Inputs,
+		func(it batchItem) BatchUpdateInput {
 			in := inputs[it.index]
 			in.TraceID = it.trace
 			if in.Properties == nil {
 				in.Properties = map[string]string{}
 			}
-			body.Inputs = append(body.Inputs, in)
-		}
-		var ans batchAnswer[*Object]
-		ok, stop := b.send(idempotent(ctx), path, nil, &body, &ans, chunk)
-		if ok {
-			out = append(out, ans.Results...)
-			b.mapErrors(ans.Errors, chunk, b.resp.Request, b.resp.StatusCode)
-		}
-		if stop {
-			break
-		}
-	}
+			return in
+		})
 	return out, b.resp, b.result()
 }
 
@@ -213,29 +199,17 @@ func (s *ObjectsService) BatchUpsert(ctx context.Context, inputs []BatchUpsertIn
 	items = valid
 	body := struct {
 		Inputs []BatchUpsertInput `json:"inputs"`
-	}{Inputs: make([]BatchUpsertInput, 0, min(len(items), MaxBatchInputs))}
-	out := make([]*UpsertResult, 0, len(items))
+	}{}
 	path := s.client.paths.objects(s.objectType, "batch", "upsert")
-	for _, chunk := range chunks(items, MaxBatchInputs) {
-		body.Inputs = body.Inputs[:0]
-		for _, it := range chunk {
+	out := sendChunks[BatchUpsertInput, *UpsertResult](idempotent(ctx), b, path, nil, items, MaxBatchInputs, &body, &body.Inputs,
+		func(it batchItem) BatchUpsertInput {
 			in := inputs[it.index]
 			in.TraceID = it.trace
 			if in.Properties == nil {
 				in.Properties = map[string]string{}
 			}
-			body.Inputs = append(body.Inputs, in)
-		}
-		var ans batchAnswer[*UpsertResult]
-		ok, stop := b.send(idempotent(ctx), path, nil, &body, &ans, chunk)
-		if ok {
-			out = append(out, ans.Results...)
-			b.mapErrors(ans.Errors, chunk, b.resp.Request, b.resp.StatusCode)
-		}
-		if stop {
-			break
-		}
-	}
+			return in
+		})
 	return out, b.resp, b.result()
 }
 

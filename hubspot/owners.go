@@ -67,20 +67,7 @@ func (s *OwnersService) List(ctx context.Context, opts *OwnerListOptions) ([]*Ow
 			q.Set("after", opts.After)
 		}
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.owners(), q, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	var page struct {
-		Results []*Owner `json:"results"`
-		Paging  *Paging  `json:"paging"`
-	}
-	resp, err := s.client.Do(req, &page)
-	if err != nil {
-		return nil, resp, err
-	}
-	resp.NextAfter = page.Paging.after()
-	return page.Results, resp, nil
+	return listPage[*Owner](ctx, s.client, s.client.paths.owners(), q)
 }
 
 // ListIter iterates over all owners lazily.
@@ -89,24 +76,10 @@ func (s *OwnersService) ListIter(ctx context.Context, opts *OwnerListOptions) it
 	if opts != nil {
 		o = *opts
 	}
-	return func(yield func(*Owner, error) bool) {
-		for {
-			page, resp, err := s.List(ctx, &o)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			for _, ow := range page {
-				if !yield(ow, nil) {
-					return
-				}
-			}
-			if resp.NextAfter == "" || resp.NextAfter == o.After {
-				return
-			}
-			o.After = resp.NextAfter
-		}
-	}
+	return pages(o.After, func(after string) ([]*Owner, *Response, error) {
+		o.After = after
+		return s.List(ctx, &o)
+	})
 }
 
 // Get returns one owner by id; a missing one unwraps to ErrNotFound.
@@ -114,14 +87,5 @@ func (s *OwnersService) Get(ctx context.Context, id string) (*Owner, *Response, 
 	if id == "" {
 		return nil, nil, errors.New("hubspot: get owner: empty id")
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.owners(seg(id)), nil, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	o := new(Owner)
-	resp, err := s.client.Do(req, o)
-	if err != nil {
-		return nil, resp, err
-	}
-	return o, resp, nil
+	return call[Owner](ctx, s.client, http.MethodGet, s.client.paths.owners(seg(id)), nil, nil)
 }

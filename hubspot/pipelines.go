@@ -70,14 +70,5 @@ func (s *PipelinesService) Get(ctx context.Context, objectType, pipelineID strin
 	if objectType == "" || pipelineID == "" {
 		return nil, nil, errors.New("hubspot: get pipeline: empty object type or id")
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.pipelines(objectType, seg(pipelineID)), nil, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	p := new(Pipeline)
-	resp, err := s.client.Do(req, p)
-	if err != nil {
-		return nil, resp, err
-	}
-	return p, resp, nil
+	return call[Pipeline](ctx, s.client, http.MethodGet, s.client.paths.pipelines(objectType, seg(pipelineID)), nil, nil)
 }

@@ -164,16 +164,7 @@ func (s *PropertiesService) Get(ctx context.Context, objectType, name string) (*
 	if name == "" {
 		return nil, nil, errors.New("hubspot: get property: empty name")
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.properties(objectType, seg(name)), nil, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	p := new(Property)
-	resp, err := s.client.Do(req, p)
-	if err != nil {
-		return nil, resp, err
-	}
-	return p, resp, nil
+	return call[Property](ctx, s.client, http.MethodGet, s.client.paths.properties(objectType, seg(name)), nil, nil)
 }
 
 // Create creates a property. An existing name is a 409 OBJECT_ALREADY_EXISTS
@@ -183,16 +174,7 @@ func (s *PropertiesService) Create(ctx context.Context, objectType string, p *Pr
 	if err := p.validate(); err != nil {
 		return nil, nil, err
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodPost, s.client.paths.properties(objectType), nil, p)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := new(Property)
-	resp, err := s.client.Do(req, out)
-	if err != nil {
-		return nil, resp, err
-	}
-	return out, resp, nil
+	return call[Property](ctx, s.client, http.MethodPost, s.client.paths.properties(objectType), nil, p)
 }
 
 func (p *PropertyCreate) validate() error {
@@ -215,16 +197,7 @@ func (s *PropertiesService) Update(ctx context.Context, objectType, name string,
 	if name == "" || u == nil {
 		return nil, nil, errors.New("hubspot: update property: empty name or nil update")
 	}
-	req, err := s.client.NewRequest(idempotent(ctx), http.MethodPatch, s.client.paths.properties(objectType, seg(name)), nil, u)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := new(Property)
-	resp, err := s.client.Do(req, out)
-	if err != nil {
-		return nil, resp, err
-	}
-	return out, resp, nil
+	return call[Property](idempotent(ctx), s.client, http.MethodPatch, s.client.paths.properties(objectType, seg(name)), nil, u)
 }
 
 // Archive archives a property definition.

@@ -50,16 +50,7 @@ func (s *PropertiesService) GetGroup(ctx context.Context, objectType, name strin
 	if name == "" {
 		return nil, nil, errors.New("hubspot: get property group: empty name")
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodGet, s.client.paths.properties(objectType, "groups", seg(name)), nil, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	g := new(PropertyGroup)
-	resp, err := s.client.Do(req, g)
-	if err != nil {
-		return nil, resp, err
-	}
-	return g, resp, nil
+	return call[PropertyGroup](ctx, s.client, http.MethodGet, s.client.paths.properties(objectType, "groups", seg(name)), nil, nil)
 }
 
 // CreateGroup creates a property group.
@@ -67,16 +58,7 @@ func (s *PropertiesService) CreateGroup(ctx context.Context, objectType string, 
 	if g == nil || g.Name == "" || g.Label == "" {
 		return nil, nil, &InputError{Field: "name/label", Reason: "a property group needs a name and a label"}
 	}
-	req, err := s.client.NewRequest(ctx, http.MethodPost, s.client.paths.properties(objectType, "groups"), nil, g)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := new(PropertyGroup)
-	resp, err := s.client.Do(req, out)
-	if err != nil {
-		return nil, resp, err
-	}
-	return out, resp, nil
+	return call[PropertyGroup](ctx, s.client, http.MethodPost, s.client.paths.properties(objectType, "groups"), nil, g)
 }
 
 // UpdateGroup changes a property group's label or display order.
@@ -84,14 +66,5 @@ func (s *PropertiesService) UpdateGroup(ctx context.Context, objectType, name st
 	if name == "" || u == nil {
 		return nil, nil, errors.New("hubspot: update property group: empty name or nil update")
 	}
-	req, err := s.client.NewRequest(idempotent(ctx), http.MethodPatch, s.client.paths.properties(objectType, "groups", seg(name)), nil, u)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := new(PropertyGroup)
-	resp, err := s.client.Do(req, out)
-	if err != nil {
-		return nil, resp, err
-	}
-	return out, resp, nil
+	return call[PropertyGroup](idempotent(ctx), s.client, http.MethodPatch, s.client.paths.properties(objectType, "groups", seg(name)), nil, u)
 }
