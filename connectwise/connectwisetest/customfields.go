@@ -170,13 +170,8 @@ func coerceUDF(typ string, v any) (any, bool) {
 		}
 		return nil, false
 	}
-	switch t := v.(type) {
-	case string:
+	if t, ok := asText(v); ok {
 		return t, true
-	case float64:
-		return strconv.FormatFloat(t, 'f', -1, 64), true
-	case bool:
-		return strconv.FormatBool(t), true
 	}
 	return nil, false
 }

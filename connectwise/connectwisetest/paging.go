@@ -84,13 +84,7 @@ func (s *Server) parseListQuery(def *resourceDef, r *http.Request) (*listQuery, 
 			lq.order = append(lq.order, orderKey{path: f[0], desc: len(f) == 2 && strings.EqualFold(f[1], "desc")})
 		}
 	}
-	if f := q["fields"]; f != "" {
-		for _, p := range strings.Split(f, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				lq.fields = append(lq.fields, p)
-			}
-		}
-	}
+	lq.fields = parseFields(q["fields"])
 	num := func(name string, dst *int) error {
 		v, ok := q[strings.ToLower(name)]
 		if !ok || v == "" {
@@ -245,6 +239,30 @@ func cmpValues(a, b any) int {
 	sa, _ := asText(a)
 	sb, _ := asText(b)
 	return strings.Compare(strings.ToLower(sa), strings.ToLower(sb))
+}
+
+// queryParam returns the last value of a query parameter, its name matched
+// case-insensitively as in [Server.parseListQuery].
+func queryParam(r *http.Request, name string) string {
+	v := ""
+	for k, vs := range r.URL.Query() {
+		if strings.EqualFold(k, name) && len(vs) > 0 {
+			v = vs[len(vs)-1]
+		}
+	}
+	return v
+}
+
+// parseFields splits the fields parameter ("id, name,status/id") into paths;
+// list and get-by-id calls read it the same way.
+func parseFields(f string) []string {
+	var out []string
+	for _, p := range strings.Split(f, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // project keeps only the requested field paths (fields=id,name,status/id).

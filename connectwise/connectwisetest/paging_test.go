@@ -163,6 +163,9 @@ func TestOrderByAndFields(t *testing.T) {
 
 	r = c.do("GET", "company/companies/250?fields=identifier", nil)
 	assert.JSONEq(t, `{"identifier":"I0"}`, string(r.body))
+	// Get by id reads fields like a list: spaces trimmed, the name in any case.
+	r = c.do("GET", "company/companies/250?Fields="+url.QueryEscape("identifier, name"), nil)
+	assert.JSONEq(t, `{"identifier":"I0","name":"bravo"}`, string(r.body))
 
 	for _, q := range []string{"orderBy=bogus%20asc", "orderBy=name%20sideways", "conditions=bogus%3D1", "childConditions=name%3D%22x%22"} {
 		r = c.do("GET", "company/companies?"+q, nil)

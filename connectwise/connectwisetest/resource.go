@@ -278,11 +278,7 @@ func (s *Server) getOne(w http.ResponseWriter, r *http.Request, d *resourceDef) 
 	if !ok {
 		return notFound(d.label, id)
 	}
-	var fl []string
-	if f := r.URL.Query().Get("fields"); f != "" {
-		fl = strings.Split(f, ",")
-	}
-	writeJSON(w, http.StatusOK, project(rec, fl))
+	writeJSON(w, http.StatusOK, project(rec, parseFields(queryParam(r, "fields"))))
 	return nil
 }
 
