@@ -127,11 +127,7 @@ func (s *Server) assocCreate(w http.ResponseWriter, r *http.Request, defaults bo
 	var in struct {
 		Inputs []assocCreateInput `json:"inputs"`
 	}
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	if len(in.Inputs) > maxAssocInputs {
-		validationError(w, "Too many inputs: %d. The maximum number of inputs per batch is %d.", len(in.Inputs), maxAssocInputs)
+	if !decodeLimited(w, r, &in, func() int { return len(in.Inputs) }, maxAssocInputs) {
 		return
 	}
 	started := isoTime(s.now())
@@ -248,11 +244,7 @@ func (s *Server) handleAssocRead(w http.ResponseWriter, r *http.Request) {
 			After string `json:"after"`
 		} `json:"inputs"`
 	}
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	if len(in.Inputs) > maxAssocReadInputs {
-		validationError(w, "Too many inputs: %d. The maximum number of inputs per batch is %d.", len(in.Inputs), maxAssocReadInputs)
+	if !decodeLimited(w, r, &in, func() int { return len(in.Inputs) }, maxAssocReadInputs) {
 		return
 	}
 	started := isoTime(s.now())

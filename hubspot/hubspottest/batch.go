@@ -43,17 +43,24 @@ type batchInput struct {
 	Archived              bool          `json:"archived"`
 }
 
-// decodeBatch decodes a batch body and enforces the input limit.
+// decodeBatch decodes an object batch body and enforces the input limit.
 func decodeBatch(w http.ResponseWriter, r *http.Request, limit int) (batchInput, bool) {
 	var in batchInput
-	if !decodeBody(w, r, &in) {
-		return in, false
+	ok := decodeLimited(w, r, &in, func() int { return len(in.Inputs) }, limit)
+	return in, ok
+}
+
+// decodeLimited decodes a batch body into v and answers a 400 VALIDATION_ERROR
+// when it holds more than limit inputs (n counts them once v is decoded).
+func decodeLimited(w http.ResponseWriter, r *http.Request, v any, n func() int, limit int) bool {
+	if !decodeBody(w, r, v) {
+		return false
 	}
-	if len(in.Inputs) > limit {
-		validationError(w, "Too many inputs: %d. The maximum number of inputs per batch is %d.", len(in.Inputs), limit)
-		return in, false
+	if n() > limit {
+		validationError(w, "Too many inputs: %d. The maximum number of inputs per batch is %d.", n(), limit)
+		return false
 	}
-	return in, true
+	return true
 }
 
 // duplicateIDs answers the recorded 400 for repeated ids

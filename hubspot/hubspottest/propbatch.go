@@ -38,11 +38,7 @@ func (s *Server) handlePropertyBatchCreate(w http.ResponseWriter, r *http.Reques
 	var in struct {
 		Inputs []propertyInput `json:"inputs"`
 	}
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	if len(in.Inputs) > maxBatchInputs {
-		validationError(w, "Too many inputs: %d. The maximum number of inputs per batch is %d.", len(in.Inputs), maxBatchInputs)
+	if !decodeLimited(w, r, &in, func() int { return len(in.Inputs) }, maxBatchInputs) {
 		return
 	}
 	started := isoTime(s.now())
