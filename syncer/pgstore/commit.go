@@ -32,6 +32,11 @@ func (s *Store) Commit(ctx context.Context, tenant string, b *syncer.Batch) erro
 		if err := b.Validate(); err != nil {
 			return fmt.Errorf("pgstore: commit: %w", err)
 		}
+		for i, op := range b.Ops {
+			if err := checkOpIDs(op); err != nil {
+				return fmt.Errorf("pgstore: commit: %w", &syncer.OpError{Index: i, Op: op, Err: err})
+			}
+		}
 		w := writer{s: s, ctx: ctx, tx: tx, tenant: tenant, now: now}
 		for i := 0; i < len(b.Ops); {
 			n, at, err := 1, i, error(nil)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hubwise/hubwise/syncer"
 	"github.com/hubwise/hubwise/syncer/memstore"
+	"github.com/hubwise/hubwise/syncer/pgstore"
 )
 
 // TestLinkBatchesMatchMemstore commits the same random link batches to this
@@ -119,4 +120,59 @@ func TestExtremeTimes(t *testing.T) {
 	assert.Equal(t, 1, oe.Index)
 	_, err = s.Cursor(ctx, "t", "k")
 	assert.ErrorIs(t, err, syncer.ErrNotFound, "nothing of the batch stored")
+}
+
+func TestLongIdentifiers(t *testing.T) {
+	s := open(t, nil)
+	rng := rand.New(rand.NewPCG(3, 4))
+	// Incompressible text of exactly n bytes, with multi-byte characters.
+	id := func(n int) string {
+		const chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+		var b []byte
+		for len(b) < n-1 {
+			if rng.IntN(8) == 0 {
+				b = append(b, "é"...)
+				continue
+			}
+			b = append(b, chars[rng.IntN(len(chars))])
+		}
+		for len(b) < n {
+			b = append(b, 'x')
+		}
+		return string(b)
+	}
+	tenant, object, hs, field, key, source := id(pgstore.MaxIDLen), id(pgstore.MaxIDLen), id(pgstore.MaxIDLen), id(pgstore.MaxIDLen), id(pgstore.MaxIDLen), id(pgstore.MaxIDLen)
+	b := new(syncer.Batch).
+		PutLink(syncer.Link{Object: object, HubSpotID: hs, ConnectWiseID: 1}).
+		PutConflict(syncer.Conflict{Object: object, HubSpotID: hs, ConnectWiseID: 1, Field: field}).
+		PutIntent(syncer.Intent{Object: object, Target: syncer.SideHubSpot, SourceID: source, LookupKey: id(10000)}).
+		PutDeadLetter(syncer.DeadLetter{Object: object, Side: syncer.SideHubSpot, SourceID: source, Err: id(20000)}).
+		PutCursor(key, id(50000))
+	require.NoError(t, s.Commit(ctx, tenant, b), "identifiers of MaxIDLen bytes fit every index")
+	l, err := s.LinkByHubSpotID(ctx, tenant, object, hs)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), l.ConnectWiseID)
+	lr := s.(syncer.Leaser)
+	_, err = lr.AcquireLease(ctx, tenant, id(5000), time.Minute)
+	require.NoError(t, err, "lease holders are not indexed and have no such cap")
+
+	long := id(pgstore.MaxIDLen + 1)
+	for name, b := range map[string]*syncer.Batch{
+		"hubspot ID": new(syncer.Batch).PutCursor("k", "v").PutLink(syncer.Link{Object: "o", HubSpotID: long, ConnectWiseID: 2}),
+		"object":     new(syncer.Batch).PutCursor("k", "v").DeleteIntent(long, syncer.SideHubSpot, "1"),
+		"field":      new(syncer.Batch).PutCursor("k", "v").DeleteConflict("o", "1", 1, long),
+		"cursor key": new(syncer.Batch).PutCursor("k", "v").PutCursor(long, "v"),
+		"source ID":  new(syncer.Batch).PutCursor("k", "v").PutDeadLetter(syncer.DeadLetter{Object: "o", Side: syncer.SideHubSpot, SourceID: long}),
+	} {
+		err := s.Commit(ctx, "t", b)
+		require.ErrorIs(t, err, syncer.ErrInvalid, name)
+		var oe *syncer.OpError
+		require.ErrorAs(t, err, &oe, name)
+		assert.Equal(t, 1, oe.Index, name)
+	}
+	assert.ErrorIs(t, s.Commit(ctx, long, new(syncer.Batch)), syncer.ErrInvalid, "tenant")
+	_, err = s.LinkByHubSpotID(ctx, "t", "o", long)
+	assert.ErrorIs(t, err, syncer.ErrInvalid)
+	_, err = s.Cursor(ctx, "t", "k")
+	assert.ErrorIs(t, err, syncer.ErrNotFound, "nothing of the refused batches stored")
 }

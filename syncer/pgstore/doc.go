@@ -101,8 +101,11 @@
 // uniqueness rule, a version check or a live lease held by another is
 // [syncer.ErrConflict] (for batch operations inside a [*syncer.OpError] naming
 // the operation); a stale fence is [syncer.ErrFenced]; bad arguments and data
-// PostgreSQL rejects (SQLSTATE class 22, such as a time out of range) are
-// [syncer.ErrInvalid]; everything else the database reports, connection
+// PostgreSQL rejects (SQLSTATE class 22, such as a time out of range, and
+// 54000, an index entry too large) are [syncer.ErrInvalid], and so are
+// identifiers longer than [MaxIDLen] (512 bytes: identifiers are parts of
+// index keys, and PostgreSQL limits an index entry to about 2.7 KB, below the
+// 4 KiB cap [syncer.StateStore] suggests); everything else the database reports, connection
 // failures (class 08, 57P01 admin shutdown, 53300 too many connections), a
 // closed *sql.DB or a missing table, is [syncer.ErrUnavailable]. When ctx is
 // done the error wraps ctx.Err(). The SQLSTATE is read through the driver

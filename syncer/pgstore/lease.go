@@ -45,8 +45,11 @@ func checkFence(l leaseState, f *syncer.Fence, now time.Time) error {
 }
 
 func checkLeaseArgs(ctx context.Context, tenant, holder string, ttl time.Duration) error {
-	if err := firstErr(checkScope(ctx, tenant), checkID("lease holder", holder)); err != nil {
+	if err := checkScope(ctx, tenant); err != nil {
 		return err
+	}
+	if err := syncer.CheckID("lease holder", holder); err != nil { // not indexed: no MaxIDLen
+		return fmt.Errorf("pgstore: %w", err)
 	}
 	if ttl <= 0 {
 		return fmt.Errorf("pgstore: lease ttl %s is not positive: %w", ttl, syncer.ErrInvalid)

@@ -145,9 +145,56 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
+// MaxIDLen is the longest identifier (tenant key, object name, HubSpot ID,
+// cursor key, source ID, conflict field) the store accepts, in bytes; longer
+// ones fail with an error wrapping [syncer.ErrInvalid]. Identifiers are parts
+// of btree index keys, and PostgreSQL refuses an index entry above about 2.7
+// KB; with up to four identifiers in one key, 512 bytes each always fits.
+// [syncer.StateStore] suggests caps of at least 4 KiB, which PostgreSQL's
+// indexes cannot hold. Values (cursor values, error texts, lookup keys, bytes)
+// have no such limit.
+const MaxIDLen = 512
+
+// checkID applies the contract's identifier rules and [MaxIDLen].
 func checkID(what, id string) error {
 	if err := syncer.CheckID(what, id); err != nil {
 		return fmt.Errorf("pgstore: %w", err)
+	}
+	if len(id) > MaxIDLen {
+		return fmt.Errorf("pgstore: %s is %d bytes long, more than %d: %w", what, len(id), MaxIDLen, syncer.ErrInvalid)
+	}
+	return nil
+}
+
+// checkOpIDs applies [MaxIDLen] to the identifiers of a validated operation.
+func checkOpIDs(op syncer.Op) error {
+	var ids []string
+	switch op := op.(type) {
+	case syncer.LinkPut:
+		ids = []string{op.Link.Object, op.Link.HubSpotID}
+	case syncer.LinkDelete:
+		ids = []string{op.Object, op.HubSpotID}
+	case syncer.CursorPut:
+		ids = []string{op.Key}
+	case syncer.CursorDelete:
+		ids = []string{op.Key}
+	case syncer.IntentPut:
+		ids = []string{op.Intent.Object, op.Intent.SourceID}
+	case syncer.IntentDelete:
+		ids = []string{op.Object, op.SourceID}
+	case syncer.DeadLetterPut:
+		ids = []string{op.DeadLetter.Object, op.DeadLetter.SourceID}
+	case syncer.DeadLetterDelete:
+		ids = []string{op.Object, op.SourceID}
+	case syncer.ConflictPut:
+		ids = []string{op.Conflict.Object, op.Conflict.HubSpotID, op.Conflict.Field}
+	case syncer.ConflictDelete:
+		ids = []string{op.Object, op.HubSpotID, op.Field}
+	}
+	for _, id := range ids {
+		if len(id) > MaxIDLen {
+			return fmt.Errorf("identifier of %d bytes is longer than %d: %w", len(id), MaxIDLen, syncer.ErrInvalid)
+		}
 	}
 	return nil
 }
@@ -176,7 +223,8 @@ type sqlStater interface{ SQLState() string }
 // this package made and context errors pass unchanged; when ctx is done the
 // error wraps ctx.Err(); a unique violation (23505) wraps ErrConflict; a data
 // exception (class 22: an out-of-range time, a character the database encoding
-// cannot hold) wraps ErrInvalid; everything else (connection failures, 08xxx,
+// cannot hold) and a program limit (54000: an index entry too large) wrap
+// ErrInvalid; everything else (connection failures, 08xxx,
 // 57P01 admin shutdown, 53xxx out of resources, a closed *sql.DB, a missing
 // table) wraps ErrUnavailable. what names the operation.
 func mapErr(ctx context.Context, what string, err error) error {
@@ -199,6 +247,8 @@ func mapErr(ctx context.Context, what string, err error) error {
 	if errors.As(err, &st) {
 		code := st.SQLState()
 		switch {
+		case code == "54000": // program_limit_exceeded: an index entry too large
+			return fmt.Errorf("pgstore: %s: %w: %w", what, err, syncer.ErrInvalid)
 		case code == "23505":
 			return fmt.Errorf("pgstore: %s: %w: %w", what, err, syncer.ErrConflict)
 		case strings.HasPrefix(code, "22"):
