@@ -1,0 +1,190 @@
+package syncer_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hubwise/hubwise/mapping"
+	"github.com/hubwise/hubwise/syncer"
+	"github.com/hubwise/hubwise/syncer/memstore"
+)
+
+type memEnv struct {
+	clk   *testClock
+	hs    *memHS
+	cw    *memCW
+	store syncer.StateStore
+	eng   *syncer.Engine
+}
+
+func newMemEnv(t testing.TB, s *mapping.Spec, now func() time.Time) *memEnv {
+	e := &memEnv{clk: newClock()}
+	if now == nil {
+		now = e.clk.Now
+	}
+	e.hs, e.cw = newMemHS(now), newMemCW(now)
+	e.store = memstore.New(&memstore.Options{Clock: now})
+	var err error
+	e.eng, err = syncer.New(syncer.Config{Tenant: "t1", HubSpot: e.hs, ConnectWise: e.cw, Mapping: compile(t, s), Store: e.store, Clock: now})
+	require.NoError(t, err)
+	return e
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	m := compile(t, spec("companies"))
+	hs, cw := newMemHS(time.Now), newMemCW(time.Now)
+	st := memstore.New(nil)
+	ok := syncer.Config{Tenant: "t", HubSpot: hs, ConnectWise: cw, Mapping: m, Store: st}
+	for name, mut := range map[string]func(*syncer.Config){
+		"tenant":  func(c *syncer.Config) { c.Tenant = "" },
+		"sides":   func(c *syncer.Config) { c.HubSpot = nil },
+		"mapping": func(c *syncer.Config) { c.Mapping = nil },
+		"store":   func(c *syncer.Config) { c.Store = nil },
+		"object":  func(c *syncer.Config) { c.Objects = []string{"tickets"} },
+		"assoc":   func(c *syncer.Config) { c.Associations = []syncer.Association{{From: "contacts", To: "companies"}} },
+	} {
+		c := ok
+		mut(&c)
+		_, err := syncer.New(c)
+		assert.Error(t, err, name)
+	}
+	// Without a ConnectWise-ID property, creates toward HubSpot could duplicate.
+	s := spec("companies")
+	s.Objects[0].Fields = s.Objects[0].Fields[1:]
+	s.Objects[0].Match = []mapping.MatchKey{{HubSpot: mapping.PropCWCompanyIdentifier}}
+	c := ok
+	c.Mapping = compile(t, s)
+	_, err := syncer.New(c)
+	assert.ErrorContains(t, err, "ConnectWise-ID property")
+	e, err := syncer.New(ok)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"companies"}, e.Objects())
+	assert.Equal(t, "t", e.Tenant())
+}
+
+// Plan writes nothing and shows field-level changes; Apply carries it out.
+func TestPlanIsADryRun(t *testing.T) {
+	e := newMemEnv(t, spec("companies"), nil)
+	ctx := context.Background()
+	id := e.cw.put("company/companies", map[string]any{"name": "Acme", "identifier": "Acme", "city": "Springfield"})
+	p, err := e.eng.Plan(ctx)
+	require.NoError(t, err)
+	require.Len(t, p.Objects, 1)
+	require.Len(t, p.Objects[0].Operations, 1)
+	op := p.Objects[0].Operations[0]
+	assert.Equal(t, syncer.OpCreate, op.Kind)
+	assert.Equal(t, syncer.SideHubSpot, op.Target)
+	assert.Contains(t, op.Changes, syncer.FieldChange{Field: "name", Target: syncer.SideHubSpot, After: "Acme"})
+	assert.Zero(t, e.hs.writes+e.cw.writes)
+	_, err = e.store.LinkByConnectWiseID(ctx, "t1", "companies", id)
+	assert.ErrorIs(t, err, syncer.ErrNotFound)
+
+	rep, err := e.eng.Apply(ctx, p)
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Count("companies", syncer.OutcomeCreated))
+	_, err = e.store.LinkByConnectWiseID(ctx, "t1", "companies", id)
+	require.NoError(t, err)
+
+	e.clk.Add(time.Minute)
+	e.cw.mu.Lock()
+	e.cw.recs["company/companies"][id]["name"] = "Acme Two"
+	e.cw.putLocked("company/companies", e.cw.recs["company/companies"][id])
+	e.cw.mu.Unlock()
+	e.clk.Add(time.Minute)
+	p, err = e.eng.Plan(ctx)
+	require.NoError(t, err)
+	op = p.Objects[0].Operations[0]
+	assert.Equal(t, syncer.OpUpdate, op.Kind)
+	assert.Equal(t, []syncer.FieldChange{{Field: "name", Target: syncer.SideHubSpot, Before: "Acme", After: "Acme Two"}}, op.Changes)
+
+	_, err = e.eng.Apply(ctx, &syncer.Plan{Tenant: "other"})
+	assert.Error(t, err)
+}
+
+// A field changed on both sides is settled by the conflict preference, or
+// parked for review while the other fields flow.
+func TestConflictPreferences(t *testing.T) {
+	for _, tc := range []struct {
+		pref mapping.Conflict
+		want string // the name both sides end with; "" = parked
+	}{
+		{mapping.PreferConnectWise, "CW Name"},
+		{mapping.PreferHubSpot, "HS Name"},
+		{mapping.MostRecent, "HS Name"},
+		{mapping.Review, ""},
+	} {
+		t.Run(string(tc.pref), func(t *testing.T) {
+			s := spec("companies")
+			s.Objects[0].Conflict = tc.pref
+			e := newMemEnv(t, s, nil)
+			ctx := context.Background()
+			id := e.cw.put("company/companies", map[string]any{"name": "Base", "identifier": "Acme", "city": "Springfield"})
+			_, err := e.eng.Run(ctx)
+			require.NoError(t, err)
+			l, err := e.store.LinkByConnectWiseID(ctx, "t1", "companies", id)
+			require.NoError(t, err)
+
+			e.clk.Add(time.Minute)
+			rec := e.cw.get("company/companies", id)
+			rec["name"], rec["city"] = "CW Name", "Shelbyville"
+			e.cw.put("company/companies", rec)
+			e.clk.Add(time.Minute)
+			e.hs.mu.Lock()
+			e.hs.putLocked("companies", l.HubSpotID, map[string]string{"name": "HS Name"})
+			e.hs.mu.Unlock()
+			e.clk.Add(time.Minute)
+			rep, err := e.eng.Run(ctx)
+			require.NoError(t, err)
+
+			hsName := e.hs.recs["companies"][l.HubSpotID].Properties["name"]
+			cwName := e.cw.get("company/companies", id)["name"]
+			assert.Equal(t, "Shelbyville", e.hs.recs["companies"][l.HubSpotID].Properties["city"], "the other field flows")
+			if tc.want == "" {
+				assert.Equal(t, "HS Name", hsName)
+				assert.Equal(t, "CW Name", cwName)
+				var n int
+				for c, err := range e.store.ListConflicts(ctx, "t1", "companies") {
+					require.NoError(t, err)
+					assert.Equal(t, "name", c.Field)
+					assert.Equal(t, "Base", string(c.BaseValue))
+					n++
+				}
+				assert.Equal(t, 1, n)
+				return
+			}
+			assert.Equal(t, tc.want, hsName, rep.String())
+			assert.Equal(t, tc.want, cwName)
+		})
+	}
+}
+
+// Poll runs passes at its interval and returns the context's error once it is
+// cancelled.
+func TestPollStopsOnCancel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newMemEnv(t, spec("companies"), time.Now)
+		e.cw.put("company/companies", map[string]any{"name": "Acme", "identifier": "Acme"})
+		ctx, cancel := context.WithCancel(context.Background())
+		var passes int
+		done := make(chan error)
+		go func() {
+			done <- e.eng.Poll(ctx, time.Minute, func(r *syncer.Report, err error) {
+				if err == nil {
+					passes++
+				}
+			})
+		}()
+		time.Sleep(3*time.Minute + time.Second)
+		cancel()
+		err := <-done
+		assert.True(t, errors.Is(err, context.Canceled))
+		assert.Equal(t, 4, passes)
+		assert.Error(t, e.eng.Poll(ctx, 0, nil))
+	})
+}

@@ -1,0 +1,350 @@
+package syncer_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hubwise/hubwise/mapping"
+	"github.com/hubwise/hubwise/syncer"
+)
+
+// memHS is an in-memory syncer.HubSpotSide for unit tests.
+type memHS struct {
+	mu     sync.Mutex
+	now    func() time.Time
+	next   int64
+	recs   map[string]map[string]*syncer.HubSpotRecord
+	assoc  map[string]bool
+	writes int
+	calls  int64
+}
+
+func newMemHS(now func() time.Time) *memHS {
+	return &memHS{now: now, next: 1000, recs: map[string]map[string]*syncer.HubSpotRecord{}, assoc: map[string]bool{}}
+}
+
+func (m *memHS) Calls() int64 { m.mu.Lock(); defer m.mu.Unlock(); return m.calls }
+
+func (m *memHS) put(objectType string, props map[string]string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.putLocked(objectType, "", props)
+}
+
+func (m *memHS) putLocked(objectType, id string, props map[string]string) string {
+	if m.recs[objectType] == nil {
+		m.recs[objectType] = map[string]*syncer.HubSpotRecord{}
+	}
+	r := m.recs[objectType][id]
+	if r == nil {
+		m.next++
+		id = strconv.FormatInt(m.next, 10)
+		r = &syncer.HubSpotRecord{ID: id, Properties: map[string]string{"hs_object_id": id}}
+		m.recs[objectType][id] = r
+	}
+	for k, v := range props {
+		r.Properties[k] = v
+	}
+	r.UpdatedAt = m.now()
+	return id
+}
+
+func copyHS(r *syncer.HubSpotRecord) *syncer.HubSpotRecord {
+	c := *r
+	c.Properties = map[string]string{}
+	for k, v := range r.Properties {
+		c.Properties[k] = v
+	}
+	return &c
+}
+
+func (m *memHS) sorted(objectType string) []*syncer.HubSpotRecord {
+	var out []*syncer.HubSpotRecord
+	for _, r := range m.recs[objectType] {
+		out = append(out, copyHS(r))
+	}
+	slices.SortFunc(out, func(a, b *syncer.HubSpotRecord) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+func (m *memHS) Modified(_ context.Context, objectType, _ string, from, to time.Time) iter.Seq2[*syncer.HubSpotRecord, error] {
+	m.mu.Lock()
+	m.calls++
+	all := m.sorted(objectType)
+	m.mu.Unlock()
+	return func(yield func(*syncer.HubSpotRecord, error) bool) {
+		for _, r := range all {
+			if !r.UpdatedAt.Before(from) && !r.UpdatedAt.After(to) && !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+func (m *memHS) Read(_ context.Context, objectType, idProperty string, values, _ []string) ([]*syncer.HubSpotRecord, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	var out []*syncer.HubSpotRecord
+	for _, r := range m.sorted(objectType) {
+		key := r.ID
+		if idProperty != "" {
+			key = r.Properties[idProperty]
+		}
+		if key != "" && slices.ContainsFunc(values, func(v string) bool { return strings.EqualFold(v, key) }) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (m *memHS) Find(ctx context.Context, objectType, property string, values, props []string) ([]*syncer.HubSpotRecord, error) {
+	return m.Read(ctx, objectType, property, values, props)
+}
+
+func (m *memHS) write(objectType string, inputs []syncer.HubSpotWrite, upsert bool) []syncer.HubSpotResult {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	out := make([]syncer.HubSpotResult, len(inputs))
+	for i, in := range inputs {
+		m.writes++
+		id := in.ID
+		if upsert {
+			id = ""
+			for _, r := range m.recs[objectType] {
+				if r.Properties[in.IDProperty] == in.IDValue {
+					id = r.ID
+				}
+			}
+			props := map[string]string{in.IDProperty: in.IDValue}
+			for k, v := range in.Properties {
+				props[k] = v
+			}
+			out[i].New = id == ""
+			in.Properties = props
+		} else if m.recs[objectType][id] == nil {
+			out[i].Err = fmt.Errorf("no record %s", id)
+			continue
+		}
+		id = m.putLocked(objectType, id, in.Properties)
+		out[i].Record = copyHS(m.recs[objectType][id])
+	}
+	return out
+}
+
+func (m *memHS) Upsert(_ context.Context, objectType string, inputs []syncer.HubSpotWrite) ([]syncer.HubSpotResult, error) {
+	return m.write(objectType, inputs, true), nil
+}
+
+func (m *memHS) Update(_ context.Context, objectType string, inputs []syncer.HubSpotWrite) ([]syncer.HubSpotResult, error) {
+	return m.write(objectType, inputs, false), nil
+}
+
+func (m *memHS) Associate(_ context.Context, from, to string, pairs []syncer.AssociationPair) ([]error, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	for _, p := range pairs {
+		m.writes++
+		m.assoc[from+"/"+p.FromID+"->"+to+"/"+p.ToID] = true
+	}
+	return make([]error, len(pairs)), nil
+}
+
+func (m *memHS) Dissociate(_ context.Context, from, to string, pairs []syncer.AssociationPair) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	for _, p := range pairs {
+		m.writes++
+		delete(m.assoc, from+"/"+p.FromID+"->"+to+"/"+p.ToID)
+	}
+	return nil
+}
+
+func (m *memHS) EnsureGroup(context.Context, string, mapping.PropertyGroup) (syncer.SchemaOutcome, error) {
+	return syncer.SchemaUnchanged, nil
+}
+
+func (m *memHS) EnsureProperty(context.Context, string, mapping.PropertyDef) (syncer.SchemaOutcome, error) {
+	return syncer.SchemaUnchanged, nil
+}
+
+// memCW is an in-memory syncer.ConnectWiseSide for unit tests.
+type memCW struct {
+	mu     sync.Mutex
+	now    func() time.Time
+	next   int64
+	recs   map[string]map[int64]map[string]any
+	writes int
+	calls  int64
+}
+
+func newMemCW(now func() time.Time) *memCW {
+	return &memCW{now: now, next: 200, recs: map[string]map[int64]map[string]any{}}
+}
+
+func (m *memCW) Calls() int64 { m.mu.Lock(); defer m.mu.Unlock(); return m.calls }
+
+func clone(rec map[string]any) map[string]any {
+	b, _ := json.Marshal(rec)
+	var out map[string]any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+func (m *memCW) put(resource string, rec map[string]any) int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.putLocked(resource, clone(rec))
+}
+
+func (m *memCW) putLocked(resource string, rec map[string]any) int64 {
+	if m.recs[resource] == nil {
+		m.recs[resource] = map[int64]map[string]any{}
+	}
+	id, _ := rec["id"].(float64)
+	if id == 0 {
+		m.next++
+		id = float64(m.next)
+		rec["id"] = id
+	}
+	rec["_info"] = map[string]any{"lastUpdated": m.now().UTC().Format(time.RFC3339)}
+	m.recs[resource][int64(id)] = rec
+	return int64(id)
+}
+
+func (m *memCW) get(resource string, id int64) map[string]any {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return clone(m.recs[resource][id])
+}
+
+func (m *memCW) sorted(resource string) []map[string]any {
+	var ids []int64
+	for id := range m.recs[resource] {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	out := make([]map[string]any, len(ids))
+	for i, id := range ids {
+		out[i] = clone(m.recs[resource][id])
+	}
+	return out
+}
+
+func updated(rec map[string]any) time.Time {
+	t, _ := time.Parse(time.RFC3339, rec["_info"].(map[string]any)["lastUpdated"].(string))
+	return t
+}
+
+func (m *memCW) Modified(_ context.Context, resource string, from, to time.Time) iter.Seq2[map[string]any, error] {
+	m.mu.Lock()
+	m.calls++
+	all := m.sorted(resource)
+	m.mu.Unlock()
+	return func(yield func(map[string]any, error) bool) {
+		for _, r := range all {
+			t := updated(r)
+			if !t.Before(from.Truncate(time.Second)) && !t.After(to) && !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+func (m *memCW) Page(_ context.Context, resource string, afterID int64, size int) ([]map[string]any, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	var out []map[string]any
+	for _, r := range m.sorted(resource) {
+		if int64(r["id"].(float64)) > afterID && len(out) < size {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (m *memCW) Count(_ context.Context, resource string) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	return len(m.recs[resource]), nil
+}
+
+func (m *memCW) Read(_ context.Context, resource string, ids []int64) ([]map[string]any, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	var out []map[string]any
+	for _, r := range m.sorted(resource) {
+		if slices.Contains(ids, int64(r["id"].(float64))) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (m *memCW) Find(_ context.Context, resource string, l syncer.Lookup) ([]map[string]any, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	p := mapping.MustParsePath(l.Path)
+	var out []map[string]any
+	for _, r := range m.sorted(resource) {
+		v, ok := p.Get(r)
+		if ok && slices.ContainsFunc(l.Values, func(s string) bool { return strings.EqualFold(s, fmt.Sprint(v)) }) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (m *memCW) Create(_ context.Context, resource string, body map[string]any) (map[string]any, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	m.writes++
+	rec := clone(body)
+	id := m.putLocked(resource, rec)
+	return clone(m.recs[resource][id]), nil
+}
+
+func (m *memCW) Patch(_ context.Context, resource string, id int64, ops []mapping.PatchOp) (map[string]any, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	m.writes++
+	rec := m.recs[resource][id]
+	if rec == nil {
+		return nil, fmt.Errorf("no record %d", id)
+	}
+	for _, op := range ops {
+		path := strings.TrimPrefix(op.Path, "/")
+		switch op.Op {
+		case "replace", "add":
+			rec[path] = clone(map[string]any{"v": op.Value})["v"]
+		case "remove":
+			delete(rec, path)
+		}
+	}
+	m.putLocked(resource, rec)
+	return clone(rec), nil
+}
+
+func (m *memCW) Forecast(context.Context, int64) (map[string]any, error) {
+	return map[string]any{}, nil
+}
+
+func (m *memCW) CustomFields(context.Context, string) (map[string]int, error) {
+	return map[string]int{}, nil
+}
