@@ -260,16 +260,7 @@ func (s *Server) opportunityRoutes() {
 		if err != nil {
 			return err
 		}
-		var body map[string]any
-		if err := readJSON(r, &body); err != nil {
-			return err
-		}
-		rec, err := s.applyIn(fd, id, opCreate, 0, body, nil, false)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusCreated, rec)
-		return nil
+		return s.serveWrite(w, r, fd, id, opCreate, 0)
 	}))
 	item := func(r *http.Request) (int, int, error) {
 		id, err := parent(r)
@@ -309,32 +300,14 @@ func (s *Server) opportunityRoutes() {
 		if err != nil {
 			return err
 		}
-		var body map[string]any
-		if err := readJSON(r, &body); err != nil {
-			return err
-		}
-		rec, err := s.applyIn(fd, id, opPut, sub, body, nil, false)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, rec)
-		return nil
+		return s.serveWrite(w, r, fd, id, opPut, sub)
 	}))
 	s.mux.HandleFunc("PATCH "+base+"/{subid}", s.api(res, func(w http.ResponseWriter, r *http.Request) error {
 		id, sub, err := item(r)
 		if err != nil {
 			return err
 		}
-		var ops []PatchOp
-		if err := readJSON(r, &ops); err != nil {
-			return err
-		}
-		rec, err := s.applyIn(fd, id, opPatch, sub, nil, ops, false)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, rec)
-		return nil
+		return s.serveWrite(w, r, fd, id, opPatch, sub)
 	}))
 	s.mux.HandleFunc("DELETE "+base+"/{subid}", s.api(res, func(w http.ResponseWriter, r *http.Request) error {
 		id, sub, err := item(r)

@@ -297,16 +297,7 @@ func readJSON(r *http.Request, v any) error {
 }
 
 func (s *Server) create(w http.ResponseWriter, r *http.Request, d *resourceDef) error {
-	var body map[string]any
-	if err := readJSON(r, &body); err != nil {
-		return err
-	}
-	rec, err := s.apply(d, opCreate, 0, body, nil, false)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, rec)
-	return nil
+	return s.serveWrite(w, r, d, 0, opCreate, 0)
 }
 
 func (s *Server) replace(w http.ResponseWriter, r *http.Request, d *resourceDef) error {
@@ -314,16 +305,7 @@ func (s *Server) replace(w http.ResponseWriter, r *http.Request, d *resourceDef)
 	if err != nil {
 		return err
 	}
-	var body map[string]any
-	if err := readJSON(r, &body); err != nil {
-		return err
-	}
-	rec, err := s.apply(d, opPut, id, body, nil, false)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, rec)
-	return nil
+	return s.serveWrite(w, r, d, 0, opPut, id)
 }
 
 func (s *Server) patch(w http.ResponseWriter, r *http.Request, d *resourceDef) error {
@@ -331,15 +313,34 @@ func (s *Server) patch(w http.ResponseWriter, r *http.Request, d *resourceDef) e
 	if err != nil {
 		return err
 	}
+	return s.serveWrite(w, r, d, 0, opPatch, id)
+}
+
+// serveWrite serves one POST (201), PUT or PATCH (200) of a record of d (of
+// the child collection of parent when parent is not 0): it reads the body (a
+// record, or the bare array of patch operations), applies it and answers the
+// stored record.
+func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request, d *resourceDef, parent int, kind writeKind, id int) error {
+	var body map[string]any
 	var ops []PatchOp
-	if err := readJSON(r, &ops); err != nil {
-		return err
+	var err error
+	if kind == opPatch {
+		err = readJSON(r, &ops)
+	} else {
+		err = readJSON(r, &body)
 	}
-	rec, err := s.apply(d, opPatch, id, nil, ops, false)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rec)
+	rec, err := s.applyIn(d, parent, kind, id, body, ops, false)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if kind == opCreate {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, rec)
 	return nil
 }
 
