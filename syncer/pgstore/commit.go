@@ -66,7 +66,9 @@ func (s *Store) Commit(ctx context.Context, tenant string, b *syncer.Batch) erro
 // tenant has no row yet, create inserts one first (an empty commit does not);
 // fn then sees the zero lease. fn's error rolls back; nil commits.
 func (s *Store) withTenant(ctx context.Context, what, tenant string, create bool, fn func(*sql.Tx, leaseState, time.Time) error) (err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	// READ COMMITTED whatever the server's default: the row lock does the
+	// serialising, and SERIALIZABLE would add failures the contract rules out.
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	if err != nil {
 		return mapErr(ctx, what, err)
 	}

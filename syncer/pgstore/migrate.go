@@ -82,7 +82,7 @@ func migrate(ctx context.Context, db *sql.DB, schema string) (err error) {
 		return err
 	}
 	what := "open schema " + schema
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	if err != nil {
 		return mapErr(ctx, what, err)
 	}

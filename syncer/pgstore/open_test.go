@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -213,4 +214,39 @@ func TestNonUTF8Database(t *testing.T) {
 	_, err = pgstore.Open(ctx, db, nil)
 	require.ErrorIs(t, err, syncer.ErrInvalid)
 	assert.Contains(t, err.Error(), "the database encoding is LATIN1; the store needs UTF8")
+}
+
+func TestSerializableServerDefault(t *testing.T) {
+	// A server or role configured with default_transaction_isolation =
+	// serializable still sees no serialisation failures: the store asks for
+	// READ COMMITTED and serialises on the tenant's row.
+	db := ownDB(t)
+	db.SetMaxOpenConns(8)
+	s, err := pgstore.Open(ctx, db, &pgstore.Options{Schema: freshSchema(t)})
+	require.NoError(t, err)
+	conns := make([]*sql.Conn, 8)
+	for i := range conns {
+		conns[i], err = db.Conn(ctx)
+		require.NoError(t, err)
+		_, err = conns[i].ExecContext(ctx, `SET default_transaction_isolation = serializable`)
+		require.NoError(t, err)
+	}
+	for _, c := range conns {
+		require.NoError(t, c.Close()) // back to the pool, setting kept
+	}
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 20 {
+				b := new(syncer.Batch).PutDeadLetter(syncer.DeadLetter{Object: "o", Side: syncer.SideHubSpot, SourceID: "shared", Err: "x", Attempts: 1}).
+					PutLink(syncer.Link{Object: "o", HubSpotID: fmt.Sprint(w, "-", i), ConnectWiseID: int64(w*100 + i + 1)})
+				assert.NoError(t, s.Commit(ctx, "t", b))
+			}
+		})
+	}
+	wg.Wait()
+	for d, err := range s.ListDeadLetters(ctx, "t", nil) {
+		require.NoError(t, err)
+		assert.Equal(t, 160, d.Attempts)
+	}
 }
