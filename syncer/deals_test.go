@@ -1,0 +1,104 @@
+package syncer_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hubwise/hubwise/connectwise"
+	"github.com/hubwise/hubwise/connectwise/connectwisetest"
+	"github.com/hubwise/hubwise/hubspot/hubspottest"
+	"github.com/hubwise/hubwise/mapping"
+	"github.com/hubwise/hubwise/syncer"
+)
+
+// Opportunities become deals with the forecast amount, the stage and owner
+// through lookup tables, and associations to their company and contact; an
+// opportunity whose company is not synced yet is deferred, not dropped.
+func TestDealsWithForecastLookupsAndAssociations(t *testing.T) {
+	s := spec("companies", "contacts", "deals")
+	for i := range s.Objects {
+		s.Objects[i].Direction = mapping.ToHubSpot
+	}
+	// Companies in city "Later" stay out until the filter is lifted.
+	s.Objects[0].Filters.ToHubSpot = &mapping.Filter{And: []mapping.Filter{*s.Objects[0].Filters.ToHubSpot, mapping.Where("city", mapping.Ne, "Later")}}
+	var e *env
+	e = newEnv(t, s, func(c *syncer.Config) {
+		c.Lookups = func(ctx context.Context) (*mapping.Lookups, error) {
+			owners, err := syncer.OwnerTable(ctx, e.hsc, e.cwc)
+			if err != nil {
+				return nil, err
+			}
+			lk := mapping.NewLookups()
+			lk.SetTable(mapping.TableOwners, owners)
+			lk.SetTable(mapping.TableDealStages, map[string]string{"1": "appointmentscheduled", "2": "qualifiedtobuy"})
+			return lk, nil
+		}
+	})
+	owner := e.hsSrv.AddOwner(hubspottest.Owner{Email: "JSmith@example.com", FirstName: "John", LastName: "Smith"})
+	acme := e.cwCompany("Acme Corp", "AcmeCorp")
+	ann := e.cwContact("Ann", "Lee", "ann@acme.example", acme)
+	later, err := e.cwSrv.Create(connectwisetest.Companies, map[string]any{"name": "Later Inc", "identifier": "LaterInc", "addressLine1": "x", "city": "Later"})
+	require.NoError(t, err)
+	opp := e.cwOpportunity("Managed services", acme, ann, 1500)
+	leo := e.cwContact("Leo", "Late", "leo@later.example", int(later["id"].(float64)))
+	opp2 := e.cwOpportunity("Firewall refresh", int(later["id"].(float64)), leo, 0)
+
+	rep := e.run()
+	t.Log("\n" + rep.String())
+	require.Empty(t, rep.Errors())
+	assert.Equal(t, 2, rep.Count("deals", syncer.OutcomeCreated))
+	deal := e.link("deals", opp).HubSpotID
+	got := map[string]map[string]string{}
+	for _, d := range e.hsAll("deals", "dealname", "amount", "dealstage", "hubspot_owner_id", "cw_opportunity_id", "pipeline") {
+		got[d.ID] = d.Properties
+	}
+	assert.Equal(t, "Managed services", got[deal]["dealname"])
+	assert.Equal(t, "1500", got[deal]["amount"])
+	assert.Equal(t, "appointmentscheduled", got[deal]["dealstage"])
+	assert.Equal(t, owner, got[deal]["hubspot_owner_id"])
+	assert.Equal(t, []string{e.link("companies", acme).HubSpotID}, e.assocIDs("deals", "companies", deal))
+	assert.Equal(t, []string{e.link("contacts", ann).HubSpotID}, e.assocIDs("deals", "contacts", deal))
+	dls, err := e.eng.DeadLetters(e.ctx, "deals")
+	require.NoError(t, err)
+	require.Len(t, dls, 1, "the deal of the filtered company waits")
+	assert.Contains(t, dls[0].Err, "deferred")
+
+	// The company enters the filter; the waiting association is written.
+	_, err = e.cwSrv.Update(connectwisetest.Companies, int(later["id"].(float64)), map[string]any{"city": "Springfield"})
+	require.NoError(t, err)
+	rep = e.run()
+	require.Empty(t, rep.Errors())
+	deal2 := e.link("deals", opp2).HubSpotID
+	assert.Equal(t, []string{e.link("companies", int(later["id"].(float64))).HubSpotID}, e.assocIDs("deals", "companies", deal2))
+	assert.Equal(t, []string{e.link("companies", int(later["id"].(float64))).HubSpotID}, e.assocIDs("contacts", "companies", e.link("contacts", leo).HubSpotID))
+	dls, err = e.eng.DeadLetters(e.ctx, "")
+	require.NoError(t, err)
+	assert.Empty(t, dls)
+
+	e.hsSrv.ResetCalls()
+	e.cwSrv.ResetCalls()
+	rep = e.run()
+	require.Empty(t, rep.Errors())
+	assert.Zero(t, e.writes(), rep.String())
+}
+
+func (e *env) cwOpportunity(name string, company, contact int, revenue float64) int {
+	e.t.Helper()
+	body := map[string]any{"name": name, "company": map[string]any{"id": company}, "primarySalesRep": map[string]any{"id": 244},
+		"stage": map[string]any{"id": 1}, "expectedCloseDate": "2026-12-15T00:00:00Z"}
+	if contact > 0 {
+		body["contact"] = map[string]any{"id": contact}
+	}
+	rec, err := e.cwSrv.Create(connectwisetest.Opportunities, body)
+	require.NoError(e.t, err)
+	id := int(rec["id"].(float64))
+	if revenue > 0 {
+		_, _, err = e.cwc.Opportunities.CreateForecastItem(e.ctx, id, &connectwise.ForecastItem{Status: connectwise.Ref(1),
+			ForecastType: connectwise.Ptr("Service"), Revenue: connectwise.Ptr(revenue), IncludeFlag: connectwise.Ptr(true)})
+		require.NoError(e.t, err)
+	}
+	return id
+}
