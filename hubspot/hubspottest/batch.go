@@ -40,7 +40,6 @@ type batchInput struct {
 	Properties            []string      `json:"properties"`
 	PropertiesWithHistory []string      `json:"propertiesWithHistory"`
 	IDProperty            string        `json:"idProperty"`
-	Archived              bool          `json:"archived"`
 }
 
 // decodeBatch decodes an object batch body and enforces the input limit.
@@ -126,6 +125,9 @@ func (s *Server) handleBatchRead(w http.ResponseWriter, r *http.Request) {
 		nonUnique(w, st, in.IDProperty)
 		return
 	}
+	// archived is a query parameter of batch read, not a body field (spec: contacts
+	// 2026-09 POST …/batch/read); it returns only archived records.
+	archived := r.URL.Query().Get("archived") == "true"
 	// "The batch endpoint cannot retrieve associations." (hubspot-api.md §4)
 	sel := selection{names: in.Properties, history: in.PropertiesWithHistory}
 	if len(sel.names) == 0 {
@@ -135,8 +137,8 @@ func (s *Server) handleBatchRead(w http.ResponseWriter, r *http.Request) {
 	var missing []string
 	seen := map[int64]bool{}
 	for _, one := range in.Inputs {
-		rec, _ := s.lookup(w, st, one.ID, in.IDProperty, in.Archived)
-		if rec == nil || rec.archived != in.Archived {
+		rec, _ := s.lookup(w, st, one.ID, in.IDProperty, archived)
+		if rec == nil || rec.archived != archived {
 			missing = append(missing, one.ID)
 			continue
 		}

@@ -1,0 +1,30 @@
+package hubspottest
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Batch read takes archived as a query parameter, not in the body (spec:
+// contacts 2026-09 POST …/batch/read "archived" in query; the body schema
+// BatchReadInputSimplePublicObjectId has no archived field).
+func TestBatchReadArchivedIsAQueryParameter(t *testing.T) {
+	s := NewServer(t, Options{})
+	r := call(t, s, "POST", "/crm/v3/objects/companies", map[string]any{"properties": map[string]any{"name": "Gone"}})
+	require.Equal(t, http.StatusCreated, r.Status)
+	id := r.JSON["id"].(string)
+	require.Equal(t, http.StatusNoContent, call(t, s, "DELETE", "/crm/v3/objects/companies/"+id, nil).Status)
+
+	body := map[string]any{"inputs": []map[string]any{{"id": id}}, "properties": []string{"name"}, "archived": true}
+	r = call(t, s, "POST", "/crm/objects/2026-09/companies/batch/read", body)
+	assert.Empty(t, r.list("results"), "archived in the body is not a parameter of batch read")
+	assert.Equal(t, float64(1), r.JSON["numErrors"])
+
+	r = call(t, s, "POST", "/crm/objects/2026-09/companies/batch/read?archived=true", body)
+	res := r.list("results")
+	require.Len(t, res, 1)
+	assert.Equal(t, true, res[0]["archived"])
+}
