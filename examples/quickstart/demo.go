@@ -1,0 +1,288 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/hubwise/hubwise/connectwise"
+	"github.com/hubwise/hubwise/connectwise/connectwisetest"
+	"github.com/hubwise/hubwise/hubspot"
+	"github.com/hubwise/hubwise/hubspot/hubspottest"
+	"github.com/hubwise/hubwise/internal/dataset"
+	"github.com/hubwise/hubwise/syncer"
+)
+
+// fakes are the two in-process fakes seeded with a dataset.
+type fakes struct {
+	hs   *hubspottest.Server
+	cw   *connectwisetest.Server
+	data *dataset.Dataset
+}
+
+func (f *fakes) Close() {
+	f.cw.Close()
+	_ = f.hs.Close()
+}
+
+// startFakes starts both fakes (standalone constructors, no testing.T) and
+// seeds them with the dataset the options describe.
+func startFakes(ctx context.Context, o *options, out io.Writer) (*fakes, error) {
+	d := dataset.Generate(dataset.Options{Seed: o.seed, Companies: o.companies,
+		ContactsPerCompany: o.contactsPerCompany, Contacts: contactsFor(o), Opportunities: o.opportunities,
+		ExistingHubSpotShare: shareFlag(o.existing), DuplicateEmailShare: shareFlag(o.duplicates)})
+	f := &fakes{hs: hubspottest.New(hubspottest.Options{}), cw: connectwisetest.New(connectwisetest.Options{}), data: d}
+	cst, err := dataset.SeedConnectWise(ctx, f.cw, d)
+	if err == nil {
+		var hst dataset.SeedStats
+		hst, err = dataset.SeedHubSpot(f.hs, d)
+		st := d.Stats()
+		if !o.quiet && err == nil {
+			fmt.Fprintf(out, "ConnectWise fake: %d companies (%d soft-deleted), %d contacts (%d without a company, %d sharing an email), %d opportunities with %d forecast items, %d sales reps\n",
+				cst.Companies, st.DeletedCompanies, cst.Contacts, st.OrphanContacts, st.DuplicateEmailContacts,
+				cst.Opportunities, cst.ForecastItems, cst.Members)
+			fmt.Fprintf(out, "HubSpot fake: %d companies, %d contacts and %d deals exist already; %d owners\n",
+				hst.HubSpotCompanies, hst.HubSpotContacts, hst.HubSpotDeals, hst.Owners)
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := addDefaultProperties(f.hs); err != nil {
+		f.Close()
+		return nil, err
+	}
+	// Seeding is not part of the sync: count only the sync's calls.
+	f.hs.ResetCalls()
+	f.cw.ResetCalls()
+	return f, nil
+}
+
+// addDefaultProperties adds to the HubSpot fake two default properties that
+// every real portal has and mapping.Default writes, but the fake does not
+// define yet: companies.address2 ("Street Address 2") and contacts.fax ("Fax
+// Number"). Without them every company with a second address line and every
+// contact with a fax number would fail with PROPERTY_DOESNT_EXIST.
+func addDefaultProperties(hs *hubspottest.Server) error {
+	for _, p := range []struct{ object, name, label, fieldType string }{
+		{"companies", "address2", "Street Address 2", "text"},
+		{"contacts", "fax", "Fax Number", "phonenumber"},
+	} {
+		if _, ok := hs.Property(p.object, p.name); ok {
+			continue
+		}
+		if err := hs.CreateProperty(p.object, hubspottest.Property{Name: p.name, Label: p.label, Type: "string", FieldType: p.fieldType}); err != nil {
+			return fmt.Errorf("HubSpot fake: add default property %s.%s: %w", p.object, p.name, err)
+		}
+	}
+	return nil
+}
+
+func contactsFor(o *options) int {
+	if o.contactsPerCompany == 0 {
+		return 0
+	}
+	return o.companies * o.contactsPerCompany
+}
+
+// shareFlag maps a 0 flag to "none" (the dataset reads 0 as its default).
+func shareFlag(v float64) float64 {
+	if v == 0 {
+		return -1
+	}
+	return v
+}
+
+// clients returns real clients for the fakes, without a request budget (the
+// fakes do not throttle unless asked).
+func (f *fakes) clients() (*hubspot.Client, *connectwise.Client, error) {
+	hsc, err := hubspot.NewClient(hubspot.WithBaseURL(f.hs.URL()), hubspot.WithAccessToken(f.hs.Token()),
+		hubspot.WithoutRateLimit())
+	if err != nil {
+		return nil, nil, err
+	}
+	cr := f.cw.Credentials()
+	cwc, err := connectwise.NewClient(connectwise.Credentials{CompanyID: cr.CompanyID, Site: cr.Site,
+		PublicKey: cr.PublicKey, PrivateKey: cr.PrivateKey, ClientID: cr.ClientID},
+		connectwise.WithBaseURL(f.cw.URL()), connectwise.WithRateLimit(rate.Inf, 1))
+	if err != nil {
+		return nil, nil, err
+	}
+	return hsc, cwc, nil
+}
+
+// runDemo is the no-account path: fakes, migration, edits, incremental passes.
+func runDemo(ctx context.Context, o *options, out io.Writer) error {
+	path := o.state
+	if path == "" {
+		dir, err := os.MkdirTemp("", "hubwise-quickstart-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		path = filepath.Join(dir, "hubwise-state.db")
+	} else if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		// The fakes start empty on every run, so state from an earlier run
+		// would link records that no longer exist.
+		return fmt.Errorf("state file %s exists: the in-process fakes start empty on every run, so give a new path (or none)", path)
+	}
+	if !o.quiet {
+		fmt.Fprintln(out, "hubwise quickstart: no credentials in the environment, so HubSpot and ConnectWise are in-process fakes")
+	}
+	f, err := startFakes(ctx, o, out)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	hsc, cwc, err := f.clients()
+	if err != nil {
+		return err
+	}
+	s, err := newSession(hsc, cwc, path, cmpOr(o.tenant, "quickstart"))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if !o.quiet {
+		fmt.Fprintf(out, "state: %s\n", path)
+	}
+	if _, err := ensureSchema(ctx, out, s, o); err != nil {
+		return err
+	}
+	if _, err := migrate(ctx, out, s, o); err != nil {
+		return err
+	}
+	edits, err := f.edit()
+	if err != nil {
+		return err
+	}
+	if !o.quiet {
+		heading(out, "edits in ConnectWise (as a user in the UI)")
+		for _, e := range edits {
+			fmt.Fprintln(out, "  "+e)
+		}
+	}
+	if _, err := pass(ctx, out, s, "incremental pass"); err != nil {
+		return err
+	}
+	_, err = pass(ctx, out, s, "another pass, nothing changed")
+	return err
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// ensureSchema creates the HubSpot properties the mapping needs.
+func ensureSchema(ctx context.Context, out io.Writer, s *session, o *options) (*syncer.SchemaReport, error) {
+	rep, err := s.eng.EnsureSchema(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ensure schema: %w", err)
+	}
+	if !o.quiet {
+		heading(out, "HubSpot schema")
+		fmt.Fprint(out, rep.String())
+	}
+	return rep, nil
+}
+
+// migrate runs the historical migration: the first pass reads every
+// ConnectWise record of the synced objects (the cursors start at zero) and
+// matches existing HubSpot records by their keys before creating any.
+func migrate(ctx context.Context, out io.Writer, s *session, o *options) (*syncer.Report, error) {
+	total := 0
+	for _, res := range s.resources() {
+		n, err := s.cw.Count(ctx, res)
+		if err != nil {
+			return nil, fmt.Errorf("count %s: %w", res, err)
+		}
+		total += n
+	}
+	heading(out, "historical migration, ConnectWise -> HubSpot")
+	var rep *syncer.Report
+	interval := o.progress
+	if o.quiet {
+		interval = 0
+	}
+	err := withProgress(out, s, total, interval, func() error {
+		var err error
+		rep, err = s.eng.Run(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("migration: %w", err)
+	}
+	printReport(out, "migration report", rep)
+	return rep, nil
+}
+
+// pass runs one incremental pass and prints its report.
+func pass(ctx context.Context, out io.Writer, s *session, title string) (*syncer.Report, error) {
+	rep, err := s.eng.Run(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", title, err)
+	}
+	printReport(out, title, rep)
+	return rep, nil
+}
+
+// edit makes a few changes in ConnectWise as a user would in the UI, one
+// second after the migration so the change feed's lastUpdated moves.
+func (f *fakes) edit() ([]string, error) {
+	time.Sleep(1100 * time.Millisecond) // lastUpdated has second precision
+	var out []string
+	c0 := f.data.Company(0)
+	name := fmt.Sprint(c0["name"])
+	newName := truncateRunes(name+" Holdings", 50)
+	if _, err := f.cw.Update(connectwisetest.Companies, int(c0["id"].(float64)), map[string]any{"name": newName, "phoneNumber": "5125550100"}); err != nil {
+		return nil, fmt.Errorf("edit company: %w", err)
+	}
+	out = append(out, fmt.Sprintf("company #%v renamed %q -> %q, new phone", c0["id"], name, newName))
+	k0 := f.data.Contact(0)
+	if _, err := f.cw.Update(connectwisetest.Contacts, int(k0["id"].(float64)), map[string]any{"title": "Chief Technology Officer"}); err != nil {
+		return nil, fmt.Errorf("edit contact: %w", err)
+	}
+	out = append(out, fmt.Sprintf("contact #%v (%s %s) is now Chief Technology Officer", k0["id"], k0["firstName"], k0["lastName"]))
+	if f.data.Options().Opportunities > 0 && f.data.Options().Contacts > 0 {
+		op := f.data.Opportunity(0).Record
+		if _, err := f.cw.Update(connectwisetest.Opportunities, int(op["id"].(float64)), map[string]any{
+			"stage": map[string]any{"id": dataset.Stages[3].ID}, "notes": "Verbal yes; contract out."}); err != nil {
+			return nil, fmt.Errorf("edit opportunity: %w", err)
+		}
+		out = append(out, fmt.Sprintf("opportunity #%v moved to stage %s", op["id"], dataset.Stages[3].Name))
+	}
+	nc, err := f.cw.Create(connectwisetest.Companies, map[string]any{"identifier": "NewLeafDental", "name": "New Leaf Dental",
+		"addressLine1": "12 Orchard Rd", "city": "Boise", "state": "ID", "zip": "83702", "website": "www.newleafdental.example",
+		"types": []any{map[string]any{"id": dataset.TypeProspect.ID}}})
+	if err != nil {
+		return nil, fmt.Errorf("create company: %w", err)
+	}
+	out = append(out, fmt.Sprintf("company #%v New Leaf Dental created", nc["id"]))
+	nk, err := f.cw.Create(connectwisetest.Contacts, map[string]any{"firstName": "Renée", "lastName": "D'Angelo",
+		"company":            map[string]any{"id": nc["id"]},
+		"communicationItems": []any{map[string]any{"type": map[string]any{"id": dataset.EmailBusiness.ID}, "value": "renee.dangelo@newleafdental.example", "defaultFlag": true}}})
+	if err != nil {
+		return nil, fmt.Errorf("create contact: %w", err)
+	}
+	out = append(out, fmt.Sprintf("contact #%v Renée D'Angelo created at New Leaf Dental", nk["id"]))
+	return out, nil
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		r = r[:n]
+	}
+	return string(r)
+}
