@@ -28,3 +28,22 @@ func TestBatchReadArchivedIsAQueryParameter(t *testing.T) {
 	require.Len(t, res, 1)
 	assert.Equal(t, true, res[0]["archived"])
 }
+
+// propertiesWithHistory lowers the list page size (spec: "will reduce the maximum
+// number of contacts that can be read by a single request"); the figure is an
+// option.
+func TestListWithHistoryReturnsSmallerPages(t *testing.T) {
+	s := NewServer(t, Options{HistoryPageLimit: 3})
+	for i := range 5 {
+		r := call(t, s, "POST", "/crm/v3/objects/companies", map[string]any{"properties": map[string]any{"name": string(rune('a' + i))}})
+		require.Equal(t, http.StatusCreated, r.Status)
+	}
+	r := call(t, s, "GET", "/crm/objects/2026-09/companies?limit=100", nil)
+	assert.Len(t, r.list("results"), 5)
+	r = call(t, s, "GET", "/crm/objects/2026-09/companies?limit=100&propertiesWithHistory=name", nil)
+	assert.Len(t, r.list("results"), 3)
+	require.NotNil(t, r.JSON["paging"], "the rest is behind a cursor")
+	after := r.JSON["paging"].(map[string]any)["next"].(map[string]any)["after"].(string)
+	r = call(t, s, "GET", "/crm/objects/2026-09/companies?limit=100&propertiesWithHistory=name&after="+after, nil)
+	assert.Len(t, r.list("results"), 2)
+}

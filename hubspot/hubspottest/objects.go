@@ -90,6 +90,9 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	archived := q.Get("archived") == "true" // returns ONLY archived records (hubspot-api.md §4)
 	sel := querySelection(q)
+	if len(sel.history) > 0 {
+		limit = min(limit, s.opts.HistoryPageLimit) // fewer records per page with history (spec)
+	}
 	i := sort.Search(len(st.ids), func(i int) bool { return st.ids[i] >= after })
 	resp := listResponse{Results: []recordJSON{}}
 	for ; i < len(st.ids); i++ {

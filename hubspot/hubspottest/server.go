@@ -56,6 +56,13 @@ type Options struct {
 	// outside the "Primary ID Preservation" beta do (hubspot-api.md §4 Merge).
 	// The default keeps the primary id.
 	MergeAssignsNewID bool
+	// HistoryPageLimit is the largest list page when propertiesWithHistory is
+	// requested: the spec says its use "will reduce the maximum number of
+	// contacts that can be read by a single request" without giving the figure
+	// (hubspot-api.md §4 List). 0 means 50, an assumption; the fake returns at
+	// most this many records and a next cursor, so clients must follow paging
+	// rather than count on the limit they asked for.
+	HistoryPageLimit int
 	// MaxCallLog bounds the call log (counts are unaffected); 0 means 100,000.
 	MaxCallLog int
 }
@@ -121,6 +128,9 @@ func start(opts Options) (*Server, error) {
 	}
 	if s.opts.PortalID == 0 {
 		s.opts.PortalID = 62515
+	}
+	if s.opts.HistoryPageLimit == 0 {
+		s.opts.HistoryPageLimit = 50
 	}
 	s.nextID = opts.FirstID
 	if s.nextID == 0 {
