@@ -47,3 +47,31 @@ func TestListWithHistoryReturnsSmallerPages(t *testing.T) {
 	r = call(t, s, "GET", "/crm/objects/2026-09/companies?limit=100&propertiesWithHistory=name&after="+after, nil)
 	assert.Len(t, r.list("results"), 2)
 }
+
+// lifecyclestage only moves forward unless cleared first (hubspot-api.md §8,
+// doc†: contacts guide).
+func TestLifecycleStageOnlyMovesForward(t *testing.T) {
+	for _, mode := range []LifecycleBackward{LifecycleBackwardIgnored, LifecycleBackwardRejected} {
+		s := NewServer(t, Options{LifecycleBackward: mode})
+		r := call(t, s, "POST", "/crm/v3/objects/contacts", map[string]any{"properties": map[string]any{"email": "a@x.io", "lifecyclestage": "customer"}})
+		require.Equal(t, http.StatusCreated, r.Status)
+		id := r.JSON["id"].(string)
+		path := "/crm/objects/2026-09/contacts/" + id
+		r = call(t, s, "PATCH", path, map[string]any{"properties": map[string]any{"lifecyclestage": "lead", "firstname": "Ann"}})
+		if mode == LifecycleBackwardRejected {
+			assert.Equal(t, http.StatusBadRequest, r.Status)
+		} else {
+			assert.Equal(t, http.StatusOK, r.Status)
+		}
+		rec, _ := s.Record("contacts", id)
+		assert.Equal(t, "customer", rec.Properties["lifecyclestage"], "a backward move does not land")
+
+		require.Equal(t, http.StatusOK, call(t, s, "PATCH", path, map[string]any{"properties": map[string]any{"lifecyclestage": ""}}).Status)
+		require.Equal(t, http.StatusOK, call(t, s, "PATCH", path, map[string]any{"properties": map[string]any{"lifecyclestage": "lead"}}).Status)
+		rec, _ = s.Record("contacts", id)
+		assert.Equal(t, "lead", rec.Properties["lifecyclestage"], "cleared first, it can move back")
+		require.Equal(t, http.StatusOK, call(t, s, "PATCH", path, map[string]any{"properties": map[string]any{"lifecyclestage": "opportunity"}}).Status)
+		rec, _ = s.Record("contacts", id)
+		assert.Equal(t, "opportunity", rec.Properties["lifecyclestage"])
+	}
+}

@@ -56,6 +56,12 @@ type Options struct {
 	// outside the "Primary ID Preservation" beta do (hubspot-api.md §4 Merge).
 	// The default keeps the primary id.
 	MergeAssignsNewID bool
+	// LifecycleBackward selects the answer to a write that moves lifecyclestage
+	// back to an earlier stage without clearing it first, which HubSpot does not
+	// allow ("can only move forward unless cleared", hubspot-api.md §8, doc†:
+	// contacts guide). The guide does not say whether such a write fails or is
+	// dropped; the default keeps the stage and answers success.
+	LifecycleBackward LifecycleBackward
 	// HistoryPageLimit is the largest list page when propertiesWithHistory is
 	// requested: the spec says its use "will reduce the maximum number of
 	// contacts that can be read by a single request" without giving the figure
@@ -66,6 +72,17 @@ type Options struct {
 	// MaxCallLog bounds the call log (counts are unaffected); 0 means 100,000.
 	MaxCallLog int
 }
+
+// LifecycleBackward is how the fake answers a backward lifecyclestage move.
+type LifecycleBackward int
+
+const (
+	// LifecycleBackwardIgnored answers success and keeps the current stage.
+	LifecycleBackwardIgnored LifecycleBackward = iota
+	// LifecycleBackwardRejected refuses the write with 400 VALIDATION_ERROR
+	// (code INVALID_OPTION).
+	LifecycleBackwardRejected
+)
 
 // Server is a stateful fake of the HubSpot CRM API. It is safe for concurrent
 // use; every exported method may be called while requests are served.

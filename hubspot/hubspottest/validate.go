@@ -75,9 +75,31 @@ func (s *Server) validate(st *store, props map[string]string, current map[string
 			bad(n, code, "%s", msg)
 			continue
 		}
+		if n == "lifecyclestage" && backward(p, current[n], norm) {
+			if s.opts.LifecycleBackward == LifecycleBackwardRejected {
+				bad(n, codeBadOption, "lifecyclestage can only move forward: %s is before %s; clear the value first", norm, current[n])
+			}
+			continue // ignored: the stage stays
+		}
 		out[n] = norm
 	}
 	return out, probs
+}
+
+// backward reports whether setting enumeration p from cur to next moves it to an
+// earlier option (lifecyclestage only moves forward unless cleared first,
+// hubspot-api.md §8). Setting it from empty is never backward.
+func backward(p *Property, cur, next string) bool {
+	if cur == "" {
+		return false
+	}
+	order := map[string]int{}
+	for _, o := range p.Options {
+		order[o.Value] = o.DisplayOrder
+	}
+	c, ok1 := order[cur]
+	n, ok2 := order[next]
+	return ok1 && ok2 && n < c
 }
 
 func mergedValue(props, current map[string]string, name string) string {
