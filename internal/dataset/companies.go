@@ -76,8 +76,8 @@ const quotedCompany = `Müller & O'Brien "Café" IT`
 func (d *Dataset) companyCore(i int) (companyCore, *rand.Rand) {
 	r := d.rng(kindCompany, i)
 	name := pick(r, companyFirst) + " " + pick(r, companyTrade)
-	if r.IntN(3) > 0 {
-		name += " " + pick(r, companySuffix)
+	if suf := pick(r, companySuffix); r.IntN(3) > 0 && !strings.HasSuffix(name, suf) {
+		name += " " + suf
 	}
 	if i == 1 {
 		name = quotedCompany
