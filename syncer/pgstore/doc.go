@@ -57,8 +57,9 @@
 // it writes them all or, when one conflicts with a stored link, none, and the
 // error names that put, exactly as one by one. Any failure rolls everything
 // back. The row lock serialises the
-// commits and lease changes of one tenant, under the default READ COMMITTED
-// isolation, so commits never fail with serialisation errors and the contract's
+// commits and lease changes of one tenant, under READ COMMITTED isolation
+// (requested explicitly, whatever the server's default), so commits never fail
+// with serialisation errors and the contract's
 // "some order of running them one at a time" holds; different tenants never
 // wait for each other. Reads are single statements outside any transaction, so
 // each sees whole batches. Listings page with keyset queries ([Options.PageSize]
@@ -76,16 +77,16 @@
 // slip between the check and the writes: a worker that was paused, partitioned
 // or slow past its expiry has its commit refused with [syncer.ErrFenced].
 //
-// The issue offered two designs, row locks with SKIP LOCKED or advisory locks.
-// This store uses neither as the lease itself: a lease is data (a row with an
+// The two usual designs are a row lock held with SKIP LOCKED and an advisory
+// lock. This store uses neither as the lease itself: a lease is data (a row with an
 // expiry and a generation), and locks are only held for the few milliseconds of
 // one transaction. Advisory locks belong to a database session: they die with
 // the connection (a pooled *sql.DB hands connections out and closes them at
 // will, and a worker whose connection drops loses the lock without knowing),
 // they cannot carry a fencing generation, and a paused worker whose session
-// survives still holds them forever. Holding a row lock for a lease's duration
+// survives holds them for as long as it is paused. Holding a row lock for a lease's duration
 // (the SKIP LOCKED pattern) pins a connection and an open transaction per
-// tenant, which blocks vacuum and still does not fence writes made over other
+// tenant, which holds back vacuum and still does not fence writes made over other
 // connections. A lease row with an expiry needs no connection between calls,
 // survives restarts of either side, expires by itself when its holder is killed,
 // and its generation fences every commit. Advisory locks are used only where a
@@ -111,14 +112,14 @@
 // done the error wraps ctx.Err(). The SQLSTATE is read through the driver
 // error's SQLState method (pgx and lib/pq have one). The store never retries.
 // A Commit whose connection breaks while COMMIT is in flight reports
-// ErrUnavailable although the batch may have been stored; the engine's batches
-// are idempotent (links by ID, intents replayed by lookup), so running the pass
-// again is safe.
+// ErrUnavailable although the batch may have been stored (no SQL client can
+// know); read the state back before assuming either.
 //
 // # Testing
 //
 // The tests need a PostgreSQL server named by HUBWISE_PG_DSN and skip without
-// it. `.ci/postgres go test ./syncer/pgstore/` starts a throwaway server on a
-// free local port, sets the variable, runs the command and removes the server.
-// Each test store lives in a fresh random schema that is dropped at the end.
+// it. `.ci/postgres go test -race -count=1 ./syncer/pgstore/` starts a
+// throwaway server on a free local port, sets the variable, runs the command
+// and removes the server. Each test store lives in a fresh random schema that
+// is dropped at the end.
 package pgstore
