@@ -3,6 +3,7 @@ package hubspottest
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -74,4 +75,26 @@ func TestLifecycleStageOnlyMovesForward(t *testing.T) {
 		rec, _ = s.Record("contacts", id)
 		assert.Equal(t, "opportunity", rec.Properties["lifecyclestage"])
 	}
+}
+
+// The associations API has its own budget (hubspot-api.md §2, doc†: associations
+// guide, 100 per 10 s) even though its batch endpoints are exempt from the
+// ten-secondly window; the labels endpoint does not draw from it.
+func TestAssociationsHaveTheirOwnBudget(t *testing.T) {
+	clk := newClock()
+	s := NewServer(t, Options{Now: clk.Now, RateLimits: RateLimits{Enforce: true, Max: 1000, AssociationsMax: 2, AssociationsInterval: time.Second}})
+	read := map[string]any{"inputs": []map[string]any{{"id": "1"}}}
+	for i := range 2 {
+		r := call(t, s, "POST", "/crm/associations/2026-09/contacts/companies/batch/read", read)
+		require.Equal(t, http.StatusMultiStatus, r.Status, i) // record 1 has no associations: a 207
+	}
+	assert.Equal(t, http.StatusOK, call(t, s, "GET", "/crm/associations/2026-09/contacts/companies/labels", nil).Status)
+	r := call(t, s, "POST", "/crm/associations/2026-09/contacts/companies/batch/read", read)
+	require.Equal(t, http.StatusTooManyRequests, r.Status)
+	assert.Equal(t, "TEN_SECONDLY_ROLLING", r.JSON["policyName"])
+	r = call(t, s, "GET", "/crm/objects/2026-09/contacts/1/associations/companies", nil)
+	assert.Equal(t, http.StatusTooManyRequests, r.Status, "record-level association calls share the budget")
+	assert.Equal(t, http.StatusOK, call(t, s, "GET", "/crm/v3/objects/contacts", nil).Status, "other calls are not affected")
+	clk.Add(time.Second)
+	assert.Equal(t, http.StatusMultiStatus, call(t, s, "POST", "/crm/v4/associations/contacts/companies/batch/read", read).Status)
 }

@@ -86,7 +86,10 @@ func (s *Server) wrap(op string, kind routeKind, assoc bool, h http.HandlerFunc)
 			if !ok || !checkScopes(w, granted, s.requiredScopes(op, r)) {
 				return
 			}
-			if !s.limits.Load().admit(w, kind == kindSearch, kind == kindExempt) {
+			// The associations API's own budget covers its batch and record-level
+			// endpoints (hubspot-api.md §2 "Associations").
+			assocBudget := strings.HasPrefix(op, "associations.") && op != OpAssocLabels
+			if !s.limits.Load().admit(w, kind == kindSearch, kind == kindExempt, assocBudget) {
 				return
 			}
 		}
