@@ -51,7 +51,7 @@ type ContactsService struct {
 }
 
 func newContacts(c *Client) *ContactsService {
-	return &ContactsService{newResource[Contact](c, "company/contacts")}
+	return &ContactsService{newResource[Contact](c, contactsPath)}
 }
 
 // EmailCondition is the child condition that finds contacts by email:

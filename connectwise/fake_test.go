@@ -249,3 +249,39 @@ func TestFakeCallbackDelivery(t *testing.T) {
 	assert.ErrorIs(t, err, connectwise.ErrInvalidCallback)
 	assert.ErrorContains(t, err, "untrusted key URL")
 }
+
+// The 201 of a contact create leaves communicationItems out (payload
+// contact-create-response.json); Create reads the contact back once, so the record it
+// returns holds the items sent. Without items there is no extra read, and a failed
+// read-back still returns the created record.
+func TestFakeContactCreateReadsItemsBack(t *testing.T) {
+	srv, c, _ := fakeClient(t, connectwisetest.Options{})
+	ctx := context.Background()
+	et, err := c.DefaultCommunicationType(ctx, connectwise.CommunicationEmail)
+	require.NoError(t, err)
+	get := connectwisetest.Route("GET", "company/contacts/{id}")
+	mk := func() *connectwise.Contact {
+		return &connectwise.Contact{FirstName: connectwise.Ptr("Ada"),
+			CommunicationItems: []connectwise.CommunicationItem{{Type: connectwise.Ref(et.ID), Value: "ada@example.com", DefaultFlag: true, CommunicationType: "Email"}}}
+	}
+
+	srv.ResetCalls()
+	ct, _, err := c.Contacts.Create(ctx, mk())
+	require.NoError(t, err)
+	email, ok := ct.DefaultEmail()
+	assert.True(t, ok)
+	assert.Equal(t, "ada@example.com", email)
+	assert.Equal(t, 1, srv.Count(get))
+
+	srv.ResetCalls()
+	ct, _, err = c.Contacts.Create(ctx, &connectwise.Contact{FirstName: connectwise.Ptr("Bo")})
+	require.NoError(t, err)
+	assert.NotZero(t, ct.ID)
+	assert.Equal(t, 0, srv.Count(get))
+
+	srv.Inject(get, 1, connectwisetest.Fault{Status: http.StatusForbidden})
+	ct, _, err = c.Contacts.Create(ctx, mk())
+	require.NoError(t, err)
+	assert.NotZero(t, ct.ID)
+	assert.Nil(t, ct.CommunicationItems, "the 201 record, as sent by the server")
+}

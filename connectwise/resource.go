@@ -2,6 +2,8 @@ package connectwise
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"iter"
 	"net/http"
 	"strconv"
@@ -116,13 +118,55 @@ func newResource[T any](c *Client, path string) Resource[T] {
 // Create posts a new record and returns the record the server created (201). A
 // create is never retried after a 5xx or a lost connection, since the record may
 // exist already; look it up before trying again.
+//
+// The 201 answer of a contact create leaves communicationItems out (payload
+// contact-create-response.json, SOURCES.md); when the request sent some, Create reads
+// the contact back so the record returned holds them. If that read fails, the 201
+// record is returned without error: the contact exists.
 func (s *Resource[T]) Create(ctx context.Context, v *T) (*T, *Response, error) {
-	out := new(T)
-	resp, err := s.c.call(ctx, http.MethodPost, s.path, nil, v, out)
+	var raw json.RawMessage
+	resp, err := s.c.call(ctx, http.MethodPost, s.path, nil, v, &raw)
 	if err != nil {
 		return nil, resp, err
 	}
+	if s.path == contactsPath && sentButNotEchoed(v, raw, "communicationItems") {
+		var created struct {
+			ID int `json:"id"`
+		}
+		if json.Unmarshal(raw, &created) == nil && created.ID > 0 {
+			if got, _, err := s.Get(ctx, created.ID); err == nil {
+				return got, resp, nil
+			}
+		}
+	}
+	out := new(T)
+	if err := json.Unmarshal(raw, out); err != nil {
+		return nil, resp, fmt.Errorf("connectwise: create %s: decode the answer: %w", s.path, err)
+	}
 	return out, resp, nil
+}
+
+// contactsPath is the contacts collection, whose create answer omits
+// communicationItems.
+const contactsPath = "company/contacts"
+
+// sentButNotEchoed reports whether the request body v carried a non-empty key that
+// the answer raw lacks.
+func sentButNotEchoed(v any, raw json.RawMessage, key string) bool {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return false
+	}
+	var sent, got map[string]json.RawMessage
+	if json.Unmarshal(b, &sent) != nil || json.Unmarshal(raw, &got) != nil {
+		return false
+	}
+	val, ok := sent[key]
+	if !ok || string(val) == "null" || string(val) == "[]" {
+		return false
+	}
+	_, echoed := got[key]
+	return !echoed
 }
 
 // Update replaces the record with a PUT ("replace all fields", connectwise-api.md §5).
