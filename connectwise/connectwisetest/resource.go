@@ -40,6 +40,10 @@ type resourceDef struct {
 	// company-get.json). Lists leave them out unless the conditions name
 	// deletedFlag (inferred: the UI hides deleted companies).
 	softDelete bool
+	// createOmits are fields the 201 answer of a create leaves out although
+	// they are stored (contacts: communicationItems, see
+	// Options.EchoContactCommunicationItems).
+	createOmits []string
 	// internal resources have no routes of their own (forecast items, board
 	// statuses are served below their parents).
 	internal bool
@@ -339,6 +343,11 @@ func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request, d *resourceD
 	status := http.StatusOK
 	if kind == opCreate {
 		status = http.StatusCreated
+		if !s.opts.EchoContactCommunicationItems {
+			for _, f := range d.createOmits {
+				delete(rec, f)
+			}
+		}
 	}
 	writeJSON(w, status, rec)
 	return nil

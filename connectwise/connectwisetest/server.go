@@ -78,6 +78,15 @@ type Options struct {
 	// API "may return 400 Bad Request" then (connectwise-api.md §5, S11); it
 	// is not known when, so the fake only does it when asked.
 	RequireCustomFieldsOnPatch bool
+	// EchoContactCommunicationItems makes the 201 answer of POST
+	// /company/contacts carry communicationItems (and the defaultPhoneType /
+	// defaultPhoneNbr copied from them). By default they are left out, as in
+	// the one recorded create answer (payload contact-create-response.json:
+	// no communicationItems, company, site or defaultPhone* keys; SOURCES.md
+	// warns that it may not answer exactly contact-create-request.json, so
+	// whether the API ever echoes them is unsure). The items are stored
+	// either way: GET the contact to read them.
+	EchoContactCommunicationItems bool
 	// HardDeleteCompanies makes DELETE /company/companies/{id} remove the
 	// record. By default companies are soft-deleted as ConnectWise does: the
 	// record keeps deletedFlag true, dateDeleted and deletedBy, is still
