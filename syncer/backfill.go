@@ -21,6 +21,10 @@ type BackfillOptions struct {
 	PageSize int
 	// Progress, when set, is called after every page.
 	Progress func(Progress)
+	// AllRecords keeps a RecordResult for every record in the report; by
+	// default only failed, ambiguous, conflicting and deferred records are
+	// kept (with counts for all), so memory stays bounded by the page size.
+	AllRecords bool
 }
 
 // Progress reports how far a backfill of one object has come.
@@ -64,6 +68,7 @@ func (e *Engine) Backfill(ctx context.Context, opts *BackfillOptions) (*Report, 
 		return nil, err
 	}
 	rep := e.newReport(p)
+	rep.problemsOnly = !o.AllRecords
 	for _, spec := range e.objects {
 		if !spec.cwToHS || (o.Objects != nil && !slices.Contains(o.Objects, spec.name)) {
 			continue

@@ -191,19 +191,6 @@ func (p *pair) modOf(side Side) (t time.Time) {
 	return t
 }
 
-func (p *pair) sourceID() string {
-	if p.source == SideHubSpot {
-		if p.hs != nil {
-			return p.hs.rec.ID
-		}
-		return p.link.HubSpotID
-	}
-	if p.cw != nil {
-		return strconv.FormatInt(p.cw.id, 10)
-	}
-	return strconv.FormatInt(p.link.ConnectWiseID, 10)
-}
-
 // match looks partners up for unlinked records: through the ConnectWise-ID
 // property stored on HubSpot records, then through the match keys. A match
 // that is not one-to-one is reported as ambiguous, never guessed.

@@ -21,26 +21,24 @@ type memHS struct {
 	now    func() time.Time
 	next   int64
 	recs   map[string]map[string]*syncer.HubSpotRecord
+	idx    map[string]map[string]string // type -> property\x00lower(value) -> id
 	assoc  map[string]bool
 	writes int
 	calls  int64
+	sink   bool // forget written records (memory benchmarks)
 }
 
 func newMemHS(now func() time.Time) *memHS {
-	return &memHS{now: now, next: 1000, recs: map[string]map[string]*syncer.HubSpotRecord{}, assoc: map[string]bool{}}
+	return &memHS{now: now, next: 1000, recs: map[string]map[string]*syncer.HubSpotRecord{},
+		idx: map[string]map[string]string{}, assoc: map[string]bool{}}
 }
 
 func (m *memHS) Calls() int64 { m.mu.Lock(); defer m.mu.Unlock(); return m.calls }
 
-func (m *memHS) put(objectType string, props map[string]string) string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.putLocked(objectType, "", props)
-}
-
 func (m *memHS) putLocked(objectType, id string, props map[string]string) string {
 	if m.recs[objectType] == nil {
 		m.recs[objectType] = map[string]*syncer.HubSpotRecord{}
+		m.idx[objectType] = map[string]string{}
 	}
 	r := m.recs[objectType][id]
 	if r == nil {
@@ -50,10 +48,12 @@ func (m *memHS) putLocked(objectType, id string, props map[string]string) string
 		m.recs[objectType][id] = r
 	}
 	for k, v := range props {
+		delete(m.idx[objectType], k+"\x00"+strings.ToLower(r.Properties[k]))
 		r.Properties[k] = v
+		m.idx[objectType][k+"\x00"+strings.ToLower(v)] = r.ID
 	}
 	r.UpdatedAt = m.now()
-	return id
+	return r.ID
 }
 
 func copyHS(r *syncer.HubSpotRecord) *syncer.HubSpotRecord {
@@ -93,16 +93,28 @@ func (m *memHS) Read(_ context.Context, objectType, idProperty string, values, _
 	defer m.mu.Unlock()
 	m.calls++
 	var out []*syncer.HubSpotRecord
-	for _, r := range m.sorted(objectType) {
-		key := r.ID
+	for _, v := range dedupeStrings(values) {
+		id := v
 		if idProperty != "" {
-			key = r.Properties[idProperty]
+			id = m.idx[objectType][idProperty+"\x00"+strings.ToLower(v)]
 		}
-		if key != "" && slices.ContainsFunc(values, func(v string) bool { return strings.EqualFold(v, key) }) {
-			out = append(out, r)
+		if r := m.recs[objectType][id]; r != nil {
+			out = append(out, copyHS(r))
 		}
 	}
 	return out, nil
+}
+
+func dedupeStrings(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range in {
+		if !seen[strings.ToLower(v)] {
+			seen[strings.ToLower(v)] = true
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func (m *memHS) Find(ctx context.Context, objectType, property string, values, props []string) ([]*syncer.HubSpotRecord, error) {
@@ -118,12 +130,7 @@ func (m *memHS) write(objectType string, inputs []syncer.HubSpotWrite, upsert bo
 		m.writes++
 		id := in.ID
 		if upsert {
-			id = ""
-			for _, r := range m.recs[objectType] {
-				if r.Properties[in.IDProperty] == in.IDValue {
-					id = r.ID
-				}
-			}
+			id = m.idx[objectType][in.IDProperty+"\x00"+strings.ToLower(in.IDValue)]
 			props := map[string]string{in.IDProperty: in.IDValue}
 			for k, v := range in.Properties {
 				props[k] = v
@@ -136,6 +143,10 @@ func (m *memHS) write(objectType string, inputs []syncer.HubSpotWrite, upsert bo
 		}
 		id = m.putLocked(objectType, id, in.Properties)
 		out[i].Record = copyHS(m.recs[objectType][id])
+		if m.sink {
+			delete(m.recs[objectType], id)
+			clear(m.idx[objectType])
+		}
 	}
 	return out
 }
@@ -261,15 +272,25 @@ func (m *memCW) Modified(_ context.Context, resource string, from, to time.Time)
 	}
 }
 
+func (m *memCW) ids(resource string, keep func(int64) bool) []int64 {
+	var ids []int64
+	for id := range m.recs[resource] {
+		if keep(id) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
 func (m *memCW) Page(_ context.Context, resource string, afterID int64, size int) ([]map[string]any, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.calls++
+	ids := m.ids(resource, func(id int64) bool { return id > afterID })
 	var out []map[string]any
-	for _, r := range m.sorted(resource) {
-		if int64(r["id"].(float64)) > afterID && len(out) < size {
-			out = append(out, r)
-		}
+	for _, id := range ids[:min(size, len(ids))] {
+		out = append(out, clone(m.recs[resource][id]))
 	}
 	return out, nil
 }
@@ -286,10 +307,8 @@ func (m *memCW) Read(_ context.Context, resource string, ids []int64) ([]map[str
 	defer m.mu.Unlock()
 	m.calls++
 	var out []map[string]any
-	for _, r := range m.sorted(resource) {
-		if slices.Contains(ids, int64(r["id"].(float64))) {
-			out = append(out, r)
-		}
+	for _, id := range m.ids(resource, func(id int64) bool { return slices.Contains(ids, id) }) {
+		out = append(out, clone(m.recs[resource][id]))
 	}
 	return out, nil
 }
@@ -300,10 +319,10 @@ func (m *memCW) Find(_ context.Context, resource string, l syncer.Lookup) ([]map
 	m.calls++
 	p := mapping.MustParsePath(l.Path)
 	var out []map[string]any
-	for _, r := range m.sorted(resource) {
-		v, ok := p.Get(r)
+	for _, id := range m.ids(resource, func(int64) bool { return true }) {
+		v, ok := p.Get(m.recs[resource][id])
 		if ok && slices.ContainsFunc(l.Values, func(s string) bool { return strings.EqualFold(s, fmt.Sprint(v)) }) {
-			out = append(out, r)
+			out = append(out, clone(m.recs[resource][id]))
 		}
 	}
 	return out, nil

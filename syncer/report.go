@@ -61,6 +61,8 @@ type Report struct {
 	Calls map[Side]int64
 	// Err is the error that ended the pass early, if any.
 	Err error `json:"-"`
+
+	problemsOnly bool // keep per-record results only for problems (backfills)
 }
 
 func (e *Engine) newReport(p *Plan) *Report {
@@ -88,7 +90,14 @@ func (e *Engine) finish(r *Report, p *Plan, err error) *Report {
 }
 
 func (r *Report) add(rr RecordResult) {
-	r.Records = append(r.Records, rr)
+	switch rr.Outcome {
+	case OutcomeFailed, OutcomeAmbiguous, OutcomeConflict, OutcomeDeferred:
+		r.Records = append(r.Records, rr)
+	default:
+		if !r.problemsOnly {
+			r.Records = append(r.Records, rr)
+		}
+	}
 	i := slices.IndexFunc(r.Objects, func(o ObjectReport) bool { return o.Object == rr.Object })
 	if i < 0 {
 		r.Objects = append(r.Objects, ObjectReport{Object: rr.Object, Counts: map[Outcome]int{}})

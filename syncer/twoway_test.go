@@ -160,7 +160,7 @@ func TestDeadLetterRetriedAfterFix(t *testing.T) {
 
 	// Not retried in a hot loop.
 	e.cwSrv.ResetCalls()
-	rep = e.run()
+	e.run()
 	assert.Equal(t, 0, e.cwSrv.Count(connectwisetest.Route("POST", "company/companies")))
 
 	// The user fixes the record in HubSpot: the change retries it at once.
