@@ -2,6 +2,7 @@ package hubspottest
 
 import (
 	"net/http"
+	"regexp"
 	"testing"
 	"time"
 
@@ -97,4 +98,16 @@ func TestAssociationsHaveTheirOwnBudget(t *testing.T) {
 	assert.Equal(t, http.StatusOK, call(t, s, "GET", "/crm/v3/objects/contacts", nil).Status, "other calls are not affected")
 	clk.Add(time.Second)
 	assert.Equal(t, http.StatusMultiStatus, call(t, s, "POST", "/crm/v4/associations/contacts/companies/batch/read", read).Status)
+}
+
+// Property names follow a pattern the reference could not source, so it is an
+// option (hubspot-api.md §6 "Naming rules").
+func TestPropertyNamePatternIsAnOption(t *testing.T) {
+	def := map[string]any{"name": "CW-ID", "label": "CW id", "type": "string", "fieldType": "text", "groupName": "contactinformation"}
+	s := NewServer(t, Options{})
+	r := call(t, s, "POST", "/crm/properties/2026-09/contacts", def)
+	assert.Equal(t, http.StatusBadRequest, r.Status)
+	assert.Contains(t, r.JSON["message"], "^[a-z][a-z0-9_]*$")
+	s = NewServer(t, Options{PropertyNames: regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)})
+	assert.Equal(t, http.StatusCreated, call(t, s, "POST", "/crm/properties/2026-09/contacts", def).Status)
 }

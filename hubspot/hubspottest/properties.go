@@ -49,7 +49,8 @@ var fieldTypes = map[string][]string{
 }
 
 // Internal names: lowercase, starting with a letter (no official source; a 3p mock
-// uses this pattern, hubspot-api.md §6 "Naming rules").
+// uses this pattern, hubspot-api.md §6 "Naming rules"). The default of
+// Options.PropertyNames.
 var propertyNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // maxUniqueProperties: "You can have up to ten unique ID properties per object."
@@ -84,8 +85,8 @@ func (s *Server) newProperty(st *store, in propertyInput) (Property, string) {
 			return Property{}, fmt.Sprintf("Property %q is missing the required field %s", in.Name, field)
 		}
 	}
-	if !propertyNameRE.MatchString(in.Name) {
-		return Property{}, fmt.Sprintf("Property name %q is invalid: use lowercase letters, digits and underscores, starting with a letter", in.Name)
+	if !s.opts.PropertyNames.MatchString(in.Name) {
+		return Property{}, fmt.Sprintf("Property name %q is invalid: it must match %s", in.Name, s.opts.PropertyNames)
 	}
 	if msg := checkTypes(in.Type, in.FieldType); msg != "" {
 		return Property{}, msg

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"regexp"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -62,6 +63,12 @@ type Options struct {
 	// contacts guide). The guide does not say whether such a write fails or is
 	// dropped; the default keeps the stage and answers success.
 	LifecycleBackward LifecycleBackward
+	// PropertyNames is the pattern new property names must match. HubSpot's
+	// naming rules for internal names were not found in an official source
+	// (hubspot-api.md §6 "Naming rules"); nil means ^[a-z][a-z0-9_]*$, the shape
+	// of every HubSpot-defined name and the pattern a third-party mock uses.
+	// Loosen it when a portal is known to accept other names.
+	PropertyNames *regexp.Regexp
 	// HistoryPageLimit is the largest list page when propertiesWithHistory is
 	// requested: the spec says its use "will reduce the maximum number of
 	// contacts that can be read by a single request" without giving the figure
@@ -145,6 +152,9 @@ func start(opts Options) (*Server, error) {
 	}
 	if s.opts.PortalID == 0 {
 		s.opts.PortalID = 62515
+	}
+	if s.opts.PropertyNames == nil {
+		s.opts.PropertyNames = propertyNameRE
 	}
 	if s.opts.HistoryPageLimit == 0 {
 		s.opts.HistoryPageLimit = 50
