@@ -111,3 +111,22 @@ func TestPropertyNamePatternIsAnOption(t *testing.T) {
 	s = NewServer(t, Options{PropertyNames: regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)})
 	assert.Equal(t, http.StatusCreated, call(t, s, "POST", "/crm/properties/2026-09/contacts", def).Status)
 }
+
+// A contact create without email, firstname or lastname is refused only when
+// asked: the guide says a create "should" include one (hubspot-api.md §4 Create).
+func TestContactIdentityOption(t *testing.T) {
+	body := map[string]any{"properties": map[string]any{"phone": "555"}}
+	s := NewServer(t, Options{})
+	assert.Equal(t, http.StatusCreated, call(t, s, "POST", "/crm/v3/objects/contacts", body).Status)
+	s = NewServer(t, Options{RequireContactIdentity: true})
+	r := call(t, s, "POST", "/crm/v3/objects/contacts", body)
+	assert.Equal(t, http.StatusBadRequest, r.Status)
+	assert.Equal(t, "VALIDATION_ERROR", r.JSON["category"])
+	r = call(t, s, "POST", "/crm/v3/objects/contacts/batch/create", map[string]any{"inputs": []map[string]any{
+		{"objectWriteTraceId": "a", "properties": map[string]any{"phone": "1"}},
+		{"objectWriteTraceId": "b", "properties": map[string]any{"lastname": "Doe"}},
+	}})
+	assert.Equal(t, http.StatusMultiStatus, r.Status)
+	assert.Len(t, r.list("results"), 1)
+	assert.Equal(t, http.StatusCreated, call(t, s, "POST", "/crm/v3/objects/companies", body).Status, "other types are not affected")
+}

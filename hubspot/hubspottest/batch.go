@@ -188,6 +188,9 @@ func (s *Server) check(st *store, c claims, sp *step, self int64) {
 	}
 	props, probs := s.validate(st, sp.in.values(), current)
 	probs = append(probs, missingRequired(sp.required, sp.in.values(), current)...)
+	if current == nil {
+		probs = append(probs, s.missingIdentity(st, sp.in.values())...)
+	}
 	trace := sp.in.ObjectWriteTraceID
 	if len(probs) > 0 {
 		body := validationBody(probs)

@@ -198,6 +198,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	props, probs := s.validate(st, in.values(), nil)
 	probs = append(probs, missingRequired(s.requiredFor(r, st), in.values(), nil)...)
+	probs = append(probs, s.missingIdentity(st, in.values())...)
 	if len(probs) > 0 {
 		writeError(w, http.StatusBadRequest, validationBody(probs))
 		return

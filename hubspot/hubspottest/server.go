@@ -57,6 +57,12 @@ type Options struct {
 	// outside the "Primary ID Preservation" beta do (hubspot-api.md §4 Merge).
 	// The default keeps the primary id.
 	MergeAssignsNewID bool
+	// RequireContactIdentity refuses to create a contact without any of email,
+	// firstname and lastname (400 VALIDATION_ERROR, MISSING_REQUIRED_PROPERTY).
+	// The contacts guide says a create "should include at least one" of them
+	// (hubspot-api.md §4 Create, doc†); whether HubSpot refuses one without them
+	// is not recorded, so the default accepts it.
+	RequireContactIdentity bool
 	// LifecycleBackward selects the answer to a write that moves lifecyclestage
 	// back to an earlier stage without clearing it first, which HubSpot does not
 	// allow ("can only move forward unless cleared", hubspot-api.md §8, doc†:

@@ -238,6 +238,20 @@ func (s *Server) requiredFor(r *http.Request, st *store) []string {
 	return s.require[st.typ.id]
 }
 
+// missingIdentity reports a contact create without email, firstname or lastname
+// when Options.RequireContactIdentity is set (hubspot-api.md §4 Create).
+func (s *Server) missingIdentity(st *store, props map[string]string) []propProblem {
+	if !s.opts.RequireContactIdentity || st.typ.name != "contacts" {
+		return nil
+	}
+	for _, n := range []string{"email", "firstname", "lastname"} {
+		if props[n] != "" {
+			return nil
+		}
+	}
+	return []propProblem{{Name: "email", Code: codeMissing, Message: "A contact needs at least one of email, firstname or lastname"}}
+}
+
 // missingRequired reports required properties that a write leaves empty;
 // current holds the record's values (nil on create).
 func missingRequired(required []string, props, current map[string]string) []propProblem {
