@@ -130,3 +130,13 @@ func TestContactIdentityOption(t *testing.T) {
 	assert.Len(t, r.list("results"), 1)
 	assert.Equal(t, http.StatusCreated, call(t, s, "POST", "/crm/v3/objects/companies", body).Status, "other types are not affected")
 }
+
+// GET with archived=true finds only archived records (spec: "Whether to return
+// only results that have been archived").
+func TestGetArchivedTrueFindsOnlyArchived(t *testing.T) {
+	s := NewServer(t, Options{})
+	r := call(t, s, "POST", "/crm/v3/objects/companies", map[string]any{"properties": map[string]any{"name": "Live"}})
+	id := r.JSON["id"].(string)
+	assert.Equal(t, http.StatusOK, call(t, s, "GET", "/crm/objects/2026-09/companies/"+id, nil).Status)
+	assert.Equal(t, http.StatusNotFound, call(t, s, "GET", "/crm/objects/2026-09/companies/"+id+"?archived=true", nil).Status)
+}

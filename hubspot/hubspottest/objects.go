@@ -150,11 +150,14 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	rec, ok := s.lookup(w, st, r.PathValue("id"), q.Get("idProperty"), q.Get("archived") == "true")
+	archived := q.Get("archived") == "true"
+	rec, ok := s.lookup(w, st, r.PathValue("id"), q.Get("idProperty"), archived)
 	if !ok {
 		return
 	}
-	if rec == nil {
+	// archived=true returns only archived records (spec: "Whether to return only
+	// results that have been archived").
+	if rec == nil || rec.archived != archived {
 		// A missing record is a 404 with an empty body on v3 GETs (observed
 		// behaviour, not documented); clients must not require a JSON error here.
 		w.WriteHeader(http.StatusNotFound)
