@@ -197,29 +197,18 @@ func ensureSchema(ctx context.Context, out io.Writer, s *session, o *options) (*
 	return rep, nil
 }
 
-// migrate runs the historical migration: the first pass reads every
-// ConnectWise record of the synced objects (the cursors start at zero) and
-// matches existing HubSpot records by their keys before creating any.
+// migrate runs the historical migration (syncer.Engine.Backfill): every
+// ConnectWise record of the synced objects, in pages of 1000 with a
+// checkpoint after each, matching existing HubSpot records by their keys
+// before creating any. It prints the engine's progress as it goes.
 func migrate(ctx context.Context, out io.Writer, s *session, o *options) (*syncer.Report, error) {
-	total := 0
-	for _, res := range s.resources() {
-		n, err := s.cw.Count(ctx, res)
-		if err != nil {
-			return nil, fmt.Errorf("count %s: %w", res, err)
-		}
-		total += n
-	}
 	heading(out, "historical migration, ConnectWise -> HubSpot")
-	var rep *syncer.Report
 	interval := o.progress
 	if o.quiet {
 		interval = 0
 	}
-	err := withProgress(out, s, total, interval, func() error {
-		var err error
-		rep, err = s.eng.Run(ctx)
-		return err
-	})
+	pp := newProgressPrinter(out, interval)
+	rep, err := s.eng.Backfill(ctx, &syncer.BackfillOptions{Progress: pp.report})
 	if err != nil {
 		return nil, fmt.Errorf("migration: %w", err)
 	}

@@ -19,8 +19,8 @@ import (
 type session struct {
 	hsc   *hubspot.Client
 	cwc   *connectwise.Client
-	hs    *countingHubSpot
-	cw    *countingConnectWise
+	hs    *syncer.HubSpotAdapter
+	cw    *syncer.ConnectWiseAdapter
 	store *boltstore.Store
 	m     *mapping.Mapping
 	eng   *syncer.Engine
@@ -47,8 +47,7 @@ func newSession(hsc *hubspot.Client, cwc *connectwise.Client, statePath, tenant 
 		return nil, fmt.Errorf("open state %s: %w", statePath, err)
 	}
 	s := &session{hsc: hsc, cwc: cwc, store: store, m: m,
-		hs: &countingHubSpot{HubSpotAdapter: syncer.NewHubSpot(hsc)},
-		cw: &countingConnectWise{ConnectWiseAdapter: syncer.NewConnectWise(cwc)}}
+		hs: syncer.NewHubSpot(hsc), cw: syncer.NewConnectWise(cwc)}
 	s.eng, err = syncer.New(syncer.Config{Tenant: tenant, HubSpot: s.hs, ConnectWise: s.cw, Mapping: m,
 		Store: store, Lookups: s.lookups})
 	if err != nil {
@@ -60,21 +59,8 @@ func newSession(hsc *hubspot.Client, cwc *connectwise.Client, statePath, tenant 
 
 func (s *session) Close() error { return s.store.Close() }
 
-// resources returns the ConnectWise resources of the synced objects.
-func (s *session) resources() []string {
-	var out []string
-	for _, name := range s.eng.Objects() {
-		for _, o := range s.m.Objects() {
-			if o.Name() == name {
-				out = append(out, o.ConnectWiseObject())
-			}
-		}
-	}
-	return out
-}
-
 // lookups builds the tables the default deal mapping needs: ConnectWise
-// members to HubSpot owners by email, and ConnectWise sales stages to the
+// members to HubSpot owners by email (syncer.OwnerTable), and ConnectWise sales stages to the
 // stages of HubSpot's default deal pipeline, by label when one matches and
 // otherwise in order (open stages only). Review them for a real account; the
 // quickstart prints them.
@@ -90,30 +76,9 @@ func (s *session) lookups(ctx context.Context) (*mapping.Lookups, error) {
 }
 
 func (s *session) tables(ctx context.Context) (owners, stages map[string]string, err error) {
-	byEmail := map[string]string{}
-	for o, err := range s.hsc.Owners.ListIter(ctx, nil) {
-		if err != nil {
-			return nil, nil, fmt.Errorf("HubSpot owners: %w", err)
-		}
-		if o.Email != "" {
-			byEmail[strings.ToLower(o.Email)] = o.ID
-		}
-	}
-	members, err := s.cwc.Members.All(ctx, nil)
+	owners, err = syncer.OwnerTable(ctx, s.hsc, s.cwc)
 	if err != nil {
-		return nil, nil, fmt.Errorf("ConnectWise members: %w", err)
-	}
-	owners = map[string]string{}
-	for _, m := range members {
-		for _, e := range []*string{m.PrimaryEmail, m.OfficeEmail} {
-			if e == nil {
-				continue
-			}
-			if id, ok := byEmail[strings.ToLower(*e)]; ok {
-				owners[strconv.Itoa(m.ID)] = id
-				break
-			}
-		}
+		return nil, nil, err
 	}
 	cwStages, err := s.cwc.SalesStages.All(ctx, nil)
 	if err != nil {

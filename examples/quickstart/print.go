@@ -44,6 +44,7 @@ func printReport(out io.Writer, title string, r *syncer.Report) {
 		r.Calls[syncer.SideHubSpot], r.Calls[syncer.SideConnectWise], r.Writes(), r.Duration.Round(1e6))
 	listRecords(out, r, syncer.OutcomeAmbiguous)
 	listRecords(out, r, syncer.OutcomeFailed)
+	listRecords(out, r, syncer.OutcomeDeferred)
 	if r.Err != nil {
 		fmt.Fprintf(out, "pass ended early: %v\n", r.Err)
 	}
