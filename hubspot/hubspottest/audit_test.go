@@ -3,6 +3,7 @@ package hubspottest
 import (
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,4 +140,15 @@ func TestGetArchivedTrueFindsOnlyArchived(t *testing.T) {
 	id := r.JSON["id"].(string)
 	assert.Equal(t, http.StatusOK, call(t, s, "GET", "/crm/objects/2026-09/companies/"+id, nil).Status)
 	assert.Equal(t, http.StatusNotFound, call(t, s, "GET", "/crm/objects/2026-09/companies/"+id+"?archived=true", nil).Status)
+}
+
+// Over-long URLs get 414 when a length is configured (hubspot-api.md §3).
+func TestMaxURLLength(t *testing.T) {
+	s := NewServer(t, Options{MaxURLLength: 100})
+	assert.Equal(t, http.StatusOK, call(t, s, "GET", "/crm/v3/objects/contacts?properties=email", nil).Status)
+	long := "/crm/v3/objects/contacts?properties=" + strings.Repeat("firstname,", 20)
+	r := call(t, s, "GET", long, nil)
+	assert.Equal(t, http.StatusRequestURITooLong, r.Status)
+	assert.Equal(t, "URI Too Long", r.JSON["message"])
+	assert.Equal(t, http.StatusOK, call(t, NewServer(t, Options{}), "GET", long, nil).Status, "off by default")
 }

@@ -77,6 +77,12 @@ func (s *Server) wrap(op string, kind routeKind, assoc bool, h http.HandlerFunc)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Every response carries a correlation id, echoed in error bodies.
 		w.Header().Set("X-HubSpot-Correlation-Id", newUUID())
+		if n := s.opts.MaxURLLength; n > 0 && len(r.URL.RequestURI()) > n {
+			// The body of HubSpot's 414 is not recorded; like other errors without
+			// a category (error-400-invalid-object-type.json) it has none here.
+			writeError(w, http.StatusRequestURITooLong, apiError{Message: "URI Too Long"})
+			return
+		}
 		if v := r.PathValue("version"); v != "" && !versionOK(v, assoc) {
 			notFound(w)
 			return

@@ -75,6 +75,12 @@ type Options struct {
 	// of every HubSpot-defined name and the pattern a third-party mock uses.
 	// Loosen it when a portal is known to accept other names.
 	PropertyNames *regexp.Regexp
+	// MaxURLLength, when > 0, answers 414 to calls whose URL (path and query)
+	// is longer. HubSpot lists 414 "URI too long" among its statuses
+	// (hubspot-api.md §3, doc: error-handling) but documents neither the length
+	// nor the body, so this is off by default; a long properties= list on GET
+	// is where a client meets it.
+	MaxURLLength int
 	// HistoryPageLimit is the largest list page when propertiesWithHistory is
 	// requested: the spec says its use "will reduce the maximum number of
 	// contacts that can be read by a single request" without giving the figure
