@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
 
 	"golang.org/x/time/rate"
 
@@ -226,10 +225,10 @@ func pass(ctx context.Context, out io.Writer, s *session, title string) (*syncer
 	return rep, nil
 }
 
-// edit makes a few changes in ConnectWise as a user would in the UI, one
-// second after the migration so the change feed's lastUpdated moves.
+// edit makes a few changes in ConnectWise as a user would in the UI. The
+// change feed finds them by _info.lastUpdated; its overlap window covers
+// edits made in the same second as the migration's start.
 func (f *fakes) edit() ([]string, error) {
-	time.Sleep(1100 * time.Millisecond) // lastUpdated has second precision
 	var out []string
 	c0 := f.data.Company(0)
 	name := fmt.Sprint(c0["name"])

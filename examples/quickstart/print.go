@@ -45,6 +45,10 @@ func printReport(out io.Writer, title string, r *syncer.Report) {
 	listRecords(out, r, syncer.OutcomeAmbiguous)
 	listRecords(out, r, syncer.OutcomeFailed)
 	listRecords(out, r, syncer.OutcomeDeferred)
+	if r.Total(syncer.OutcomeDeferred) > 0 {
+		fmt.Fprintln(out, "  (a deferred association is written once the other record is linked; records the filters keep out,\n"+
+			"   such as soft-deleted ConnectWise companies, are never linked, so theirs stay deferred)")
+	}
 	if r.Err != nil {
 		fmt.Fprintf(out, "pass ended early: %v\n", r.Err)
 	}
