@@ -40,16 +40,16 @@ func TestContactsSetDefaultEmail(t *testing.T) {
 	}{
 		{"already default", "ada@northwind.example", `{"id":9001,"communicationItems":[{"id":503,"type":{"id":40},"value":"ADA@northwind.example","defaultFlag":true,"communicationType":"Email"}]}`, "", "", false, nil},
 		{"existing non-default flagged", "ada.old@northwind.example", `{"id":9001,"communicationItems":[{"id":501,"value":"0113","defaultFlag":true,"communicationType":"Phone"},{"id":502,"type":{"id":40},"value":"ada.old@northwind.example","defaultFlag":false,"communicationType":"Email"},{"id":503,"type":{"id":40},"value":"ada@northwind.example","defaultFlag":true,"communicationType":"Email"}]}`,
-			`[{"op":"replace","path":"/communicationItems/1/defaultFlag","value":true}]`,
+			`[{"op":"replace","path":"/communicationItems/1/defaultFlag","value":true},{"op":"replace","path":"/customFields","value":[]}]`,
 			`{"id":9001,"communicationItems":[{"id":502,"value":"ada.old@northwind.example","defaultFlag":true,"communicationType":"Email"},{"id":503,"value":"ada@northwind.example","defaultFlag":false,"communicationType":"Email"}]}`, false, nil},
 		{"default flag ignored by server", "ada.old@northwind.example", `{"id":9001,"communicationItems":[{"id":502,"type":{"id":40},"value":"ada.old@northwind.example","defaultFlag":false,"communicationType":"Email"},{"id":503,"type":{"id":40},"value":"ada@northwind.example","defaultFlag":true,"communicationType":"Email"}]}`,
-			`[{"op":"replace","path":"/communicationItems/0/defaultFlag","value":true}]`,
+			`[{"op":"replace","path":"/communicationItems/0/defaultFlag","value":true},{"op":"replace","path":"/customFields","value":[]}]`,
 			`{"id":9001,"communicationItems":[{"id":502,"value":"ada.old@northwind.example","defaultFlag":false,"communicationType":"Email"},{"id":503,"value":"ada@northwind.example","defaultFlag":true,"communicationType":"Email"}]}`, false, ErrDefaultNotApplied},
 		{"default value replaced", "ada.new@northwind.example", `{"id":9001,"communicationItems":[{"id":501,"value":"0113","defaultFlag":true,"communicationType":"Phone"},{"id":503,"type":{"id":40},"value":"ada@northwind.example","defaultFlag":true,"communicationType":"Email"}]}`,
-			`[{"op":"replace","path":"/communicationItems/1/value","value":"ada.new@northwind.example"}]`,
+			`[{"op":"replace","path":"/communicationItems/1/value","value":"ada.new@northwind.example"},{"op":"replace","path":"/customFields","value":[]}]`,
 			`{"id":9001,"communicationItems":[{"id":503,"value":"ada.new@northwind.example","defaultFlag":true,"communicationType":"Email"}]}`, false, nil},
 		{"appended with tenant type", "new@northwind.example", `{"id":9001,"communicationItems":[{"id":501,"value":"0113","defaultFlag":true,"communicationType":"Phone"}]}`,
-			`[{"op":"add","path":"/communicationItems/1","value":{"type":{"id":40},"value":"new@northwind.example","defaultFlag":true,"communicationType":"Email"}}]`,
+			`[{"op":"add","path":"/communicationItems/1","value":{"type":{"id":40},"value":"new@northwind.example","defaultFlag":true,"communicationType":"Email"}},{"op":"replace","path":"/customFields","value":[]}]`,
 			`{"id":9001}`, true, nil},
 	}
 	for _, tc := range cases {
@@ -88,7 +88,7 @@ func TestContactsSetDefaultPhone(t *testing.T) {
 		writeJSON(w, 200, fixture(t, "communication-types.json"))
 	})
 	env.handle(t, "PATCH company/contacts/5", func(w http.ResponseWriter, r *http.Request) {
-		testJSONBody(t, r, `[{"op":"add","path":"/communicationItems/1","value":{"type":{"id":31},"value":"+44 113 000","defaultFlag":true,"communicationType":"Phone"}}]`)
+		testJSONBody(t, r, `[{"op":"add","path":"/communicationItems/1","value":{"type":{"id":31},"value":"+44 113 000","defaultFlag":true,"communicationType":"Phone"}},{"op":"replace","path":"/customFields","value":[]}]`)
 		writeJSON(w, 200, `{"id":5,"communicationItems":[{"id":1,"value":"a@b.c","defaultFlag":true,"communicationType":"Email"},{"id":2,"value":"+44 113 000","defaultFlag":true,"communicationType":"Phone"}]}`)
 	})
 	c, _, err := env.client.Contacts.SetDefaultCommunication(context.Background(), 5, CommunicationPhone, " +44 113 000 ")
@@ -109,7 +109,7 @@ func TestContactsSetDefaultEmailReadsCommunications(t *testing.T) {
 		writeJSON(w, 200, `[{"id":1,"type":{"id":40},"value":"x@y.com","defaultFlag":true,"communicationType":"Email"}]`)
 	})
 	env.handle(t, "PATCH company/contacts/7", func(w http.ResponseWriter, r *http.Request) {
-		testJSONBody(t, r, `[{"op":"replace","path":"/communicationItems/0/value","value":"z@y.com"}]`)
+		testJSONBody(t, r, `[{"op":"replace","path":"/communicationItems/0/value","value":"z@y.com"},{"op":"replace","path":"/customFields","value":[]}]`)
 		writeJSON(w, 200, `{"id":7}`)
 	})
 	_, _, err := env.client.Contacts.SetDefaultEmail(context.Background(), 7, "z@y.com")

@@ -230,3 +230,21 @@ func TestCustomFieldTypedAccess(t *testing.T) {
 	assert.False(t, ok)
 	assert.Equal(t, "", get(7).String())
 }
+
+func TestWithCustomFieldsOp(t *testing.T) {
+	name := []PatchOp{Replace("name", "x")}
+	got := withCustomFieldsOp("company/companies", name)
+	require.Len(t, got, 2)
+	assert.Equal(t, Replace("/customFields", []CustomFieldValue{}), got[1])
+	assert.Len(t, name, 1, "the caller's slice is left alone")
+	b, err := json.Marshal(got[1])
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"op":"replace","path":"/customFields","value":[]}`, string(b))
+
+	set := []PatchOp{Replace("name", "x"), SetCustomFields(CustomFieldValue{ID: 4, Value: "Gold"})}
+	assert.Equal(t, set, withCustomFieldsOp("company/contacts", set), "one /customFields op only")
+	assert.Len(t, withCustomFieldsOp("procurement/catalog", name), 2)
+	assert.Len(t, withCustomFieldsOp("service/tickets", name), 2)
+	assert.Equal(t, name, withCustomFieldsOp("system/callbacks", name), "no custom fields there")
+	assert.Equal(t, name, withCustomFieldsOp("sales/opportunities/7/forecast", name))
+}

@@ -74,3 +74,43 @@ func allReplace(ops []PatchOp) bool {
 	}
 	return true
 }
+
+// customFieldsPaths are the collections whose records carry customFields, after
+// amp-labs' list of ConnectWise objects that return them (connectwise-api.md §7, S11
+// custom.go objectsSupportingCustomFields): a path matches when it equals an entry or
+// ends with "/" and the entry ("catalog" matches "procurement/catalog").
+var customFieldsPaths = []string{
+	"activities", "adjustments", "agreements", "catalog", "companies", "configurations",
+	"contacts", "expense/entries", "finance/companyFinance", "invoices", "orders",
+	"products", "project/tickets", "projects", "purchaseorders", "rmaTags",
+	"sales/opportunities", "service/tickets", "system/members", "system/membertemplates",
+	"time/entries",
+}
+
+// hasCustomFields reports whether records of path carry customFields.
+func hasCustomFields(path string) bool {
+	path = strings.Trim(path, "/")
+	for _, p := range customFieldsPaths {
+		if path == p || strings.HasSuffix(path, "/"+p) {
+			return true
+		}
+	}
+	return false
+}
+
+// withCustomFieldsOp returns ops with an empty "/customFields" replace appended when
+// records of path carry custom fields and no operation replaces /customFields
+// (connectwise-api.md §5, S11). ops itself is not modified.
+func withCustomFieldsOp(path string, ops []PatchOp) []PatchOp {
+	if !hasCustomFields(path) {
+		return ops
+	}
+	for _, op := range ops {
+		if op.Op == "replace" && strings.EqualFold(strings.Trim(op.Path, "/"), "customFields") {
+			return ops
+		}
+	}
+	out := make([]PatchOp, len(ops), len(ops)+1)
+	copy(out, ops)
+	return append(out, Replace("/customFields", []CustomFieldValue{}))
+}

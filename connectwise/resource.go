@@ -184,10 +184,19 @@ func (s *Resource[T]) Update(ctx context.Context, id int, v *T) (*T, *Response, 
 // Patch applies JSON Patch operations (a bare array, connectwise-api.md §5) and returns
 // the updated record. When every operation is a replace, the request is marked
 // repeatable and retried after 502/503/504 and timeouts (see the package documentation, "Rate limits and retries").
+//
+// On records that carry custom fields (companies, contacts, opportunities, tickets,
+// catalog items, members, projects, time entries and the other objects amp-labs
+// lists), a PATCH without a "/customFields" replace operation may be refused with 400
+// even when no custom field changes (connectwise-api.md §5, S11 amp-labs write.go),
+// so Patch appends
+// {"op":"replace","path":"/customFields","value":[]} when ops have none; an empty
+// array changes no value (S11).
 func (s *Resource[T]) Patch(ctx context.Context, id int, ops ...PatchOp) (*T, *Response, error) {
 	if err := validatePatch(ops); err != nil {
 		return nil, nil, err
 	}
+	ops = withCustomFieldsOp(s.path, ops)
 	if allReplace(ops) {
 		ctx = httpx.WithIdempotent(ctx)
 	}

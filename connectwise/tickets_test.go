@@ -39,7 +39,7 @@ func TestCatalogItems(t *testing.T) {
 		writeJSON(w, 200, `{"id":71,"identifier":"ONB-1","description":"Onboarding","price":1500.00,"cost":200,"customerDescription":"Onboarding","subcategory":{"id":2},"type":{"id":1},"unitOfMeasure":{"id":1},"customFields":[]}`)
 	})
 	env.handle(t, "PATCH procurement/catalog/71", func(w http.ResponseWriter, r *http.Request) {
-		testJSONBody(t, r, `[{"op":"replace","path":"/price","value":1600}]`)
+		testJSONBody(t, r, `[{"op":"replace","path":"/price","value":1600},{"op":"replace","path":"/customFields","value":[]}]`)
 		writeJSON(w, 200, `{"id":71,"price":1600}`)
 	})
 	it, _, err := env.client.CatalogItems.Get(context.Background(), 71)
