@@ -152,3 +152,21 @@ func TestMaxURLLength(t *testing.T) {
 	assert.Equal(t, "URI Too Long", r.JSON["message"])
 	assert.Equal(t, http.StatusOK, call(t, NewServer(t, Options{}), "GET", long, nil).Status, "off by default")
 }
+
+// Writes keyed on idProperty=hs_object_id fail as non-unique (hubspot-api.md §4
+// Batch update; 3p hubspot-api-nodejs#548).
+func TestWritesRefuseHsObjectIDAsIDProperty(t *testing.T) {
+	s := NewServer(t, Options{})
+	r := call(t, s, "POST", "/crm/v3/objects/contacts", map[string]any{"properties": map[string]any{"email": "a@x.io"}})
+	id := r.JSON["id"].(string)
+	r = call(t, s, "POST", "/crm/v3/objects/contacts/batch/update", map[string]any{"inputs": []map[string]any{
+		{"id": id, "idProperty": "hs_object_id", "properties": map[string]any{"firstname": "A"}}}})
+	assert.Equal(t, http.StatusBadRequest, r.Status)
+	assert.Contains(t, r.JSON["message"], "non-unique 0-1 property")
+	r = call(t, s, "PATCH", "/crm/v3/objects/contacts/"+id+"?idProperty=hs_object_id", map[string]any{"properties": map[string]any{"firstname": "A"}})
+	assert.Equal(t, http.StatusBadRequest, r.Status)
+	r = call(t, s, "POST", "/crm/v3/objects/contacts/batch/upsert", map[string]any{"inputs": []map[string]any{
+		{"id": id, "idProperty": "hs_object_id", "properties": map[string]any{"firstname": "A"}}}})
+	assert.Equal(t, http.StatusBadRequest, r.Status)
+	assert.Equal(t, http.StatusOK, call(t, s, "GET", "/crm/v3/objects/contacts/"+id+"?idProperty=hs_object_id", nil).Status, "reads accept it")
+}

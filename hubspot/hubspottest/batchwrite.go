@@ -16,6 +16,11 @@ func (s *Server) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 	if st == nil || duplicateIDs(w, in.Inputs) {
 		return
 	}
+	for _, one := range in.Inputs {
+		if refuseObjectIDProperty(w, st, one.IDProperty) {
+			return
+		}
+	}
 	multi := multiStatus(in.Inputs)
 	c := claims{}
 	var steps []*step

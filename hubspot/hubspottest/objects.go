@@ -142,6 +142,18 @@ func nonUnique(w http.ResponseWriter, st *store, prop string) {
 	})
 }
 
+// refuseObjectIDProperty answers the 400 for writes keyed on idProperty
+// hs_object_id, which HubSpot refuses as a non-unique property (hubspot-api.md §4
+// Batch update; 3p hubspot-api-nodejs#548, segmentio/action-destinations#3957:
+// send the record id as id and leave idProperty out). Reads accept it.
+func refuseObjectIDProperty(w http.ResponseWriter, st *store, idProperty string) bool {
+	if idProperty != "hs_object_id" {
+		return false
+	}
+	nonUnique(w, st, idProperty)
+	return true
+}
+
 func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -235,6 +247,9 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
+	if refuseObjectIDProperty(w, st, r.URL.Query().Get("idProperty")) {
+		return
+	}
 	rec, ok := s.lookup(w, st, id, r.URL.Query().Get("idProperty"), false)
 	if !ok {
 		return
