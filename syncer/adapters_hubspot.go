@@ -336,6 +336,36 @@ func (a *HubSpotAdapter) Associate(ctx context.Context, fromType, toType string,
 	return errs, nil
 }
 
+// Associated reads associations, 1,000 records per call (hubspot-api.md §7:
+// the v4 batch read takes 1,000 inputs since 2025-02-10), listing associations
+// labelled "Primary" first.
+func (a *HubSpotAdapter) Associated(ctx context.Context, fromType, toType string, ids []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for part := range chunk(dedupe(ids), hubspot.MaxAssociationReadInputs) {
+		a.calls.Add(1)
+		got, _, err := a.c.Associations.ReadBatch(ctx, fromType, toType, part)
+		if err != nil {
+			return nil, err
+		}
+		for id, objs := range got {
+			var primary, other []string
+			for _, o := range objs {
+				isPrimary := false
+				for _, t := range o.Types {
+					isPrimary = isPrimary || strings.EqualFold(t.Label, "Primary")
+				}
+				if isPrimary {
+					primary = append(primary, o.ID)
+				} else {
+					other = append(other, o.ID)
+				}
+			}
+			out[id] = append(primary, other...)
+		}
+	}
+	return out, nil
+}
+
 // Dissociate removes associations, 100 pairs per call.
 func (a *HubSpotAdapter) Dissociate(ctx context.Context, fromType, toType string, pairs []AssociationPair) error {
 	for part := range chunk(pairs, batchSize) {

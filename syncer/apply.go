@@ -28,6 +28,7 @@ type result struct {
 	deferred     []string
 	intentDone   bool // the create intent can be deleted
 	unsent       bool // the pass stopped before the write was sent
+	cwAssocOps   []mapping.PatchOp
 }
 
 func (r *result) failed() bool { return len(r.errs) > 0 || r.unsent }
@@ -76,6 +77,10 @@ func (e *Engine) newResult(x *Operation) *result {
 		if p.cw != nil {
 			r.cwMod, r.cwRec = p.cw.mod, p.cw.rec
 		}
+	}
+	if x.data != nil {
+		r.deferred = append(r.deferred, x.data.deferredCW...)
+		r.cwAssocOps = x.data.cwAssocOps
 	}
 	switch {
 	case x.Kind == OpSkip && x.Reason == ReasonInvalid:
@@ -240,15 +245,19 @@ func (e *Engine) writeHubSpot(ctx context.Context, o *objectSpec, results []*res
 // per record (ConnectWise has no batch write).
 func (e *Engine) patchConnectWise(ctx context.Context, o *objectSpec, lk *mapping.Lookups, results []*result) error {
 	for _, r := range results {
-		if r.failed() || len(r.toCW) == 0 || r.cwRec == nil {
+		if r.failed() || (len(r.toCW) == 0 && len(r.cwAssocOps) == 0) || r.cwRec == nil {
 			continue
 		}
-		ops, err := o.m.Patch(r.cwValues, r.cwRec, lk, r.toCW)
-		if err != nil {
-			r.revert(r.toCW)
-			r.fail(SideConnectWise, "", Terminal(err))
-			continue
+		var ops []mapping.PatchOp
+		if len(r.toCW) > 0 {
+			var err error
+			if ops, err = o.m.Patch(r.cwValues, r.cwRec, lk, r.toCW); err != nil {
+				r.revert(r.toCW)
+				r.fail(SideConnectWise, "", Terminal(err))
+				continue
+			}
 		}
+		ops = append(ops, r.cwAssocOps...)
 		if len(ops) == 0 {
 			continue
 		}
@@ -264,6 +273,7 @@ func (e *Engine) patchConnectWise(ctx context.Context, o *objectSpec, lk *mappin
 		if t := lastUpdated(rec); !t.IsZero() {
 			r.cwMod = t
 		}
+		r.recordAssoc(SideConnectWise)
 	}
 	return nil
 }
@@ -299,6 +309,8 @@ func (r *result) record() RecordResult {
 		}
 	case x.Kind == OpSkip:
 		rr.Outcome = OutcomeSkipped
+	case x.Kind == OpCreate && len(r.deferred) > 0 && (r.hsID == "" || r.cwID == 0):
+		rr.Outcome = OutcomeDeferred
 	case x.Kind == OpCreate:
 		rr.Outcome = OutcomeCreated
 	case x.Kind == OpLink:

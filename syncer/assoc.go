@@ -52,10 +52,10 @@ func (ps *passState) wantAssoc(c *cwRecord, base *snapshot) []AssociationChange 
 			continue
 		}
 		if id > 0 {
-			out = append(out, AssociationChange{To: a.To, ConnectWiseID: id})
+			out = append(out, AssociationChange{To: a.To, ConnectWiseID: id, Target: SideHubSpot})
 		}
 		if old.CW > 0 {
-			out = append(out, AssociationChange{To: a.To, ConnectWiseID: old.CW, HubSpotID: old.HS, Remove: true})
+			out = append(out, AssociationChange{To: a.To, ConnectWiseID: old.CW, HubSpotID: old.HS, Remove: true, Target: SideHubSpot})
 		}
 	}
 	return out
@@ -66,7 +66,7 @@ func (ps *passState) wantAssoc(c *cwRecord, base *snapshot) []AssociationChange 
 func (e *Engine) resolveAssoc(ctx context.Context, want []AssociationChange) error {
 	for i := range want {
 		a := &want[i]
-		if a.Remove || a.HubSpotID != "" {
+		if a.Remove || a.HubSpotID != "" || a.Target != SideHubSpot {
 			continue
 		}
 		l, err := e.store.LinkByConnectWiseID(ctx, e.tenant, a.To, a.ConnectWiseID)
@@ -100,6 +100,9 @@ func (e *Engine) writeAssociations(ctx context.Context, o *objectSpec, results [
 			return err
 		}
 		for _, ch := range r.op.Associations {
+			if ch.Target != SideHubSpot {
+				continue
+			}
 			if !ch.Remove && ch.HubSpotID == "" {
 				r.deferred = append(r.deferred, fmt.Sprintf("%s %d not linked yet", ch.To, ch.ConnectWiseID))
 				continue

@@ -19,7 +19,9 @@ import (
 func (e *Engine) createConnectWise(ctx context.Context, o *objectSpec, lk *mapping.Lookups, results []*result) error {
 	var todo []*result
 	for _, r := range results {
-		if !r.failed() && r.op.Kind == OpCreate && r.op.Target == SideConnectWise {
+		// A create whose reference waits for a link waits too: ConnectWise may
+		// require it (an opportunity's company and contact).
+		if !r.failed() && r.op.Kind == OpCreate && r.op.Target == SideConnectWise && len(r.deferred) == 0 {
 			todo = append(todo, r)
 		}
 	}
@@ -60,6 +62,7 @@ func (e *Engine) createConnectWise(ctx context.Context, o *objectSpec, lk *mappi
 			r.base = &snapshot{Fields: d.base}
 			r.prev = h.vals
 			r.toHS = d.toHS
+			r.recordAssoc(SideConnectWise)
 		}
 	}
 	return nil

@@ -17,6 +17,9 @@ type opData struct {
 	body    map[string]any    // body of a ConnectWise create
 	lookup  intentLookup      // how a ConnectWise create is found again
 	assocOK bool              // associations are evaluated for this record
+
+	cwAssocOps []mapping.PatchOp // reference patches toward ConnectWise
+	deferredCW []string          // references waiting for a link
 }
 
 // ErrNoLookupKey reports a create toward ConnectWise that could not be found
@@ -119,5 +122,5 @@ func (ps *passState) decide(ctx context.Context) error {
 			op.Kind, op.Reason = OpAssociate, ""
 		}
 	}
-	return nil
+	return ps.planConnectWiseAssoc(ctx)
 }

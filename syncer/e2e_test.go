@@ -78,8 +78,10 @@ func TestToConnectWise(t *testing.T) {
 	co, _, err := e.hsc.Companies.Create(e.ctx, &hubspot.ObjectCreateRequest{Properties: map[string]string{
 		"name": "Globex", "cw_company_identifier": "Globex", "address": "2 Side St", "city": "Shelbyville"}})
 	require.NoError(t, err)
-	_, _, err = e.hsc.Contacts.Create(e.ctx, &hubspot.ObjectCreateRequest{Properties: map[string]string{
+	hank, _, err := e.hsc.Contacts.Create(e.ctx, &hubspot.ObjectCreateRequest{Properties: map[string]string{
 		"firstname": "Hank", "lastname": "Scorpio", "email": "Hank@Globex.example"}})
+	require.NoError(t, err)
+	_, _, err = e.hsc.Associations.CreateDefaultBatch(e.ctx, "contacts", "companies", []hubspot.AssociationPair{{FromID: hank.ID, ToID: co.ID}})
 	require.NoError(t, err)
 
 	rep := e.run()
@@ -97,6 +99,9 @@ func TestToConnectWise(t *testing.T) {
 	}
 	assert.True(t, found)
 	assert.Equal(t, 1, countEmail(e.cwSrv.Records(connectwisetest.Contacts), "hank@globex.example"))
+	// The HubSpot association became the contact's company reference.
+	cwHank, _ := e.cwSrv.Get(connectwisetest.Contacts, int(e.linkHS("contacts", hank.ID).ConnectWiseID))
+	assert.EqualValues(t, e.linkHS("companies", co.ID).ConnectWiseID, cwHank["company"].(map[string]any)["id"])
 
 	e.hsSrv.ResetCalls()
 	e.cwSrv.ResetCalls()
@@ -131,4 +136,11 @@ func countEmail(recs []connectwisetest.Record, email string) int {
 		}
 	}
 	return n
+}
+
+func (e *env) linkHS(object, id string) syncer.Link {
+	e.t.Helper()
+	l, err := e.store.LinkByHubSpotID(e.ctx, "acme", object, id)
+	require.NoError(e.t, err)
+	return l
 }

@@ -170,6 +170,21 @@ func (m *memHS) Associate(_ context.Context, from, to string, pairs []syncer.Ass
 	return make([]error, len(pairs)), nil
 }
 
+func (m *memHS) Associated(_ context.Context, from, to string, ids []string) (map[string][]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.calls++
+	out := map[string][]string{}
+	for k := range m.assoc {
+		for _, id := range ids {
+			if rest, ok := strings.CutPrefix(k, from+"/"+id+"->"+to+"/"); ok {
+				out[id] = append(out[id], rest)
+			}
+		}
+	}
+	return out, nil
+}
+
 func (m *memHS) Dissociate(_ context.Context, from, to string, pairs []syncer.AssociationPair) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -51,7 +51,10 @@ type AssociationChange struct {
 	ConnectWiseID int64
 	HubSpotID     string
 	// Remove is set for an association that is removed (the partner changed).
-	Remove bool
+	Remove bool `json:",omitempty"`
+	// Target is the side written: HubSpot (an association) or ConnectWise (the
+	// reference field of the record, such as company/id).
+	Target Side
 }
 
 // Operation is one planned change to one record pair.

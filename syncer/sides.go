@@ -81,6 +81,9 @@ type HubSpotSide interface {
 	// Associate writes the default association from each pair's FromID (of
 	// fromType) to its ToID (of toType). It returns one error (or nil) per pair.
 	Associate(ctx context.Context, fromType, toType string, pairs []AssociationPair) ([]error, error)
+	// Associated returns, for each of ids (records of fromType), the IDs of the
+	// toType records associated with it, primary associations first.
+	Associated(ctx context.Context, fromType, toType string, ids []string) (map[string][]string, error)
 	// Dissociate removes every association between each pair.
 	Dissociate(ctx context.Context, fromType, toType string, pairs []AssociationPair) error
 	// EnsureGroup creates a property group unless it exists.
