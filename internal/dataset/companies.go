@@ -157,6 +157,10 @@ func (d *Dataset) Companies() iter.Seq[Record] { return seq(d.opts.Companies, d.
 // {"id", "identifier", "name"} (payload contacts-list-one-with-customfields.json).
 func (d *Dataset) CompanyRef(i int) Record {
 	c, _ := d.companyCore(i)
+	return c.ref()
+}
+
+func (c companyCore) ref() Record {
 	return Record{"id": float64(c.id), "identifier": c.identifier, "name": c.name}
 }
 

@@ -19,6 +19,7 @@ const (
 type contactCore struct {
 	id        int
 	company   int // company index; -1 for a contact without a company
+	co        companyCore
 	first     string
 	last      string
 	email     string // default email; "" for none
@@ -35,7 +36,7 @@ func (d *Dataset) contactCompany(i int) (company, k int) {
 func (d *Dataset) contactCore(i int) (contactCore, *rand.Rand) {
 	r := d.rng(kindContact, i)
 	c, k := d.contactCompany(i)
-	cr := d.rng(kindCompany, c)
+	co, cr := d.companyCore(c)
 	// Within a company first names step through the list, so first.last
 	// emails never collide by accident; duplicates are made on purpose below.
 	f := (cr.IntN(len(firstNames)) + 7*k) % len(firstNames)
@@ -43,7 +44,7 @@ func (d *Dataset) contactCore(i int) (contactCore, *rand.Rand) {
 	if n := k / len(firstNames); n > 0 {
 		last += " " + strconv.Itoa(n+1)
 	}
-	cc := contactCore{id: ContactFirstID + i, company: c, first: first, last: last}
+	cc := contactCore{id: ContactFirstID + i, company: c, co: co, first: first, last: last}
 	orphan := r.Float64() < d.opts.OrphanContactShare
 	noEmail := r.Float64() < d.opts.NoEmailShare
 	dup := r.Float64() < d.opts.DuplicateEmailShare
@@ -72,15 +73,10 @@ func (d *Dataset) contactCore(i int) (contactCore, *rand.Rand) {
 		if orphan {
 			cc.email = local + strconv.Itoa(cc.id) + "@" + pick(r, freeMail)
 		} else {
-			cc.email = local + "@" + d.companyDomain(c)
+			cc.email = local + "@" + co.domain
 		}
 	}
 	return cc, r
-}
-
-func (d *Dataset) companyDomain(c int) string {
-	core, _ := d.companyCore(c)
-	return core.domain
 }
 
 // squashName keeps letters, digits and hyphens of a name, folding accents.
@@ -121,7 +117,7 @@ func (d *Dataset) Contact(i int) Record {
 		"types":                  []any{},
 	}
 	if cc.company >= 0 {
-		rec["company"] = d.CompanyRef(cc.company)
+		rec["company"] = cc.co.ref()
 		rec["site"] = Record{"id": float64(1000 + cc.company), "name": "Main"}
 	}
 	if r.IntN(25) == 0 {
