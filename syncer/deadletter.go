@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hubwise/hubwise/connectwise"
+	"github.com/hubwise/hubwise/hubspot"
 	"github.com/hubwise/hubwise/mapping"
 )
 
@@ -74,11 +76,32 @@ func (e *RecordError) Error() string {
 // Unwrap returns the cause.
 func (e *RecordError) Unwrap() error { return e.Err }
 
-// fieldOf returns the field a mapping error names, if any.
+// fieldOf returns the field an error names, if any: a mapping field error,
+// the propertyName of a HubSpot validation detail (hubspot-api.md §3), or the
+// field of a ConnectWise error entry (connectwise-api.md §8).
 func fieldOf(err error) string {
 	var fe *mapping.FieldError
 	if errors.As(err, &fe) {
 		return fe.Field
+	}
+	var he *hubspot.APIError
+	if errors.As(err, &he) {
+		for _, d := range he.Details {
+			if p := d.Context["propertyName"]; len(p) > 0 {
+				return p[0]
+			}
+		}
+		if p := he.Context["propertyName"]; len(p) > 0 {
+			return p[0]
+		}
+	}
+	var ce *connectwise.APIError
+	if errors.As(err, &ce) {
+		for _, e := range ce.Errors {
+			if e.Field != "" {
+				return e.Field
+			}
+		}
 	}
 	return ""
 }

@@ -102,3 +102,42 @@ func (e *env) cwOpportunity(name string, company, contact int, revenue float64) 
 	}
 	return id
 }
+
+// A record HubSpot refuses fails alone, with an error naming the record and
+// the field; no token or key appears in the report or the dead letters.
+func TestRecordErrorNamesFieldAndHidesSecrets(t *testing.T) {
+	s := spec("companies", "contacts", "deals")
+	for i := range s.Objects {
+		s.Objects[i].Direction = mapping.ToHubSpot
+	}
+	e := newEnv(t, s, func(c *syncer.Config) {
+		c.Lookups = func(context.Context) (*mapping.Lookups, error) {
+			lk := mapping.NewLookups()
+			lk.SetTable(mapping.TableOwners, map[string]string{"244": "999"}) // not an owner
+			lk.SetTable(mapping.TableDealStages, map[string]string{"1": "appointmentscheduled"})
+			return lk, nil
+		}
+	})
+	acme := e.cwCompany("Acme Corp", "AcmeCorp")
+	ann := e.cwContact("Ann", "Lee", "ann@acme.example", acme)
+	opp := e.cwOpportunity("Managed services", acme, ann, 0)
+	rep := e.run()
+	assert.Equal(t, 1, rep.Count("companies", syncer.OutcomeCreated))
+	assert.Equal(t, 1, rep.Count("contacts", syncer.OutcomeCreated))
+	require.Equal(t, 1, rep.Count("deals", syncer.OutcomeFailed))
+	var re *syncer.RecordError
+	require.ErrorAs(t, rep.Errors()[0], &re)
+	assert.Equal(t, "hubspot_owner_id", re.Field)
+	assert.EqualValues(t, opp, re.ConnectWiseID)
+	assert.Contains(t, re.Error(), "field hubspot_owner_id")
+	assert.True(t, syncer.IsTerminal(re))
+
+	dls, err := e.eng.DeadLetters(e.ctx, "")
+	require.NoError(t, err)
+	require.Len(t, dls, 1)
+	cr := e.cwSrv.Credentials()
+	for _, secret := range []string{e.hsSrv.Token(), cr.PrivateKey, cr.PublicKey} {
+		assert.NotContains(t, rep.String(), secret)
+		assert.NotContains(t, dls[0].Err, secret)
+	}
+}
