@@ -211,6 +211,10 @@ func migrate(ctx context.Context, out io.Writer, s *session, o *options) (*synce
 	if err != nil {
 		return nil, fmt.Errorf("migration: %w", err)
 	}
+	if len(rep.Objects) == 0 {
+		fmt.Fprintln(out, "already complete: the state file holds its checkpoints; later passes are incremental")
+		return rep, nil
+	}
 	printReport(out, "migration report", rep)
 	return rep, nil
 }

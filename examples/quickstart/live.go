@@ -16,7 +16,8 @@ import (
 const defaultLiveState = "hubwise-state.db"
 
 // runLive runs against the accounts of the environment: a dry run, or with
-// -apply the schema, the migration and its report.
+// -apply the schema, the historical migration (resumed from its checkpoint,
+// or skipped once complete) and an incremental pass.
 func runLive(ctx context.Context, o *options, c credentials, out io.Writer) error {
 	hopts := []hubspot.Option{hubspot.WithAccessToken(c.hubspotToken)}
 	if c.hubspotBaseURL != "" {
@@ -77,7 +78,10 @@ func runLive(ctx context.Context, o *options, c credentials, out io.Writer) erro
 	if _, err := ensureSchema(ctx, out, s, o); err != nil {
 		return err
 	}
-	_, err = migrate(ctx, out, s, o)
+	if _, err := migrate(ctx, out, s, o); err != nil {
+		return err
+	}
+	_, err = pass(ctx, out, s, "incremental pass")
 	return err
 }
 

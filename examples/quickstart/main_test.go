@@ -188,6 +188,14 @@ func TestLiveDryRunThenApply(t *testing.T) {
 	assert.Contains(t, out.String(), "== dry run: what a pass would do ==")
 	assert.NotContains(t, out.String(), "create=")
 	assert.Zero(t, writes(f))
+
+	// A second -apply run is incremental: the migration is complete and the
+	// pass writes nothing.
+	out.Reset()
+	require.NoError(t, runEnv(ctx, []string{"-state", state, "-apply", "-progress", "0"}, &out, getenv))
+	assert.Contains(t, out.String(), "already complete")
+	assert.Contains(t, out.String(), "; 0 records written;")
+	assert.Zero(t, writes(f))
 	for _, secret := range []string{f.hs.Token(), cr.PrivateKey, cr.PublicKey} {
 		assert.NotContains(t, out.String(), secret)
 	}
