@@ -291,3 +291,43 @@ func TestFakeOAuthInstallAndRefresh(t *testing.T) {
 	assert.Len(t, rotated, 2)
 	assert.False(t, errors.Is(err, hubspot.ErrUnauthorized))
 }
+
+func TestFakeRecordLevelAssociations(t *testing.T) {
+	for _, v := range []hubspot.APIVersion{hubspot.Version202609, hubspot.Version202603, hubspot.VersionLegacy} {
+		t.Run(string(v), func(t *testing.T) {
+			fake := hubspottest.NewServer(t, hubspottest.Options{})
+			hs := fake.Client(hubspot.WithoutRateLimit(), hubspot.WithAPIVersion(v))
+			ctx := context.Background()
+			contact, err := fake.CreateRecord("contacts", map[string]string{"email": "c@example.com"})
+			require.NoError(t, err)
+			var companies []string
+			for i := range 3 {
+				id, err := fake.CreateRecord("companies", map[string]string{"name": fmt.Sprint("Acme ", i)})
+				require.NoError(t, err)
+				companies = append(companies, id)
+			}
+			res, _, err := hs.Associations.Create(ctx, hubspot.ObjectContacts, contact, hubspot.ObjectCompanies, companies[0], []hubspot.AssociationSpec{hubspot.DefinedType(hubspot.ContactToCompanyPrimary)})
+			require.NoError(t, err)
+			assert.Equal(t, []string{"Primary"}, res.Labels)
+			for _, id := range companies[1:] {
+				_, err = hs.Associations.CreateDefault(ctx, hubspot.ObjectContacts, contact, hubspot.ObjectCompanies, id)
+				require.NoError(t, err)
+			}
+			var seen []string
+			for a, err := range hs.Associations.ListIter(ctx, hubspot.ObjectContacts, contact, hubspot.ObjectCompanies, &hubspot.AssociationListOptions{Limit: 2}) {
+				require.NoError(t, err)
+				seen = append(seen, a.ID)
+			}
+			assert.ElementsMatch(t, companies, seen, "three associations over two pages")
+
+			_, err = hs.Associations.Delete(ctx, hubspot.ObjectContacts, contact, hubspot.ObjectCompanies, companies[0])
+			require.NoError(t, err)
+			got, _, err := hs.Associations.List(ctx, hubspot.ObjectContacts, contact, hubspot.ObjectCompanies, nil)
+			require.NoError(t, err)
+			assert.Len(t, got, 2)
+
+			_, err = hs.Associations.CreateDefault(ctx, hubspot.ObjectContacts, contact, hubspot.ObjectCompanies, "999")
+			assert.ErrorIs(t, err, hubspot.ErrNotFound, "an unknown record is a 404")
+		})
+	}
+}

@@ -90,3 +90,19 @@ func (p paths) associations(from, to string, rest ...string) string {
 	}
 	return s
 }
+
+// assocRecord returns the record-level associations prefix of record id of type
+// objectType: /crm/objects/{ver}/{t}/{id}/associations, or
+// /crm/v4/objects/{t}/{id}/associations on legacy paths (v4, not v3: hubspot-api.md
+// §0 path map "assoc. record"), followed by rest.
+func (p paths) assocRecord(objectType, id string, rest ...string) string {
+	s := "/crm/objects/" + string(p.version)
+	if p.version == VersionLegacy {
+		s = "/crm/v4/objects"
+	}
+	s += "/" + seg(objectType) + "/" + seg(id) + "/associations"
+	for _, r := range rest {
+		s += "/" + r
+	}
+	return s
+}
