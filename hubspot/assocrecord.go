@@ -115,7 +115,6 @@ func (s *AssociationsService) CreateDefault(ctx context.Context, from, fromID, t
 	return resp, nil
 }
 
-
 // Delete removes every association between two records (DELETE
 // …/associations/{to}/{toID}; hubspot-api.md §7). HubSpot answers 204.
 func (s *AssociationsService) Delete(ctx context.Context, from, fromID, to, toID string) (*Response, error) {
