@@ -112,7 +112,7 @@ func TestCallbackDelivery(t *testing.T) {
 	r = c.do("POST", "company/contacts", map[string]any{"firstName": "Ann", "communicationItems": []any{
 		map[string]any{"type": map[string]any{"id": 1}, "value": "ann@x.com", "defaultFlag": true}}})
 	require.Equal(t, 201, r.status)
-	require.Equal(t, 200, c.do("PATCH", "company/contacts/58000", []any{map[string]any{"op": "replace", "path": "lastName", "value": "Lee"}}).status)
+	require.Equal(t, 200, c.do("PATCH", "company/contacts/58000", cf(map[string]any{"op": "replace", "path": "lastName", "value": "Lee"})).status)
 	require.Equal(t, 204, c.do("DELETE", "company/contacts/58000", nil).status)
 	_, err := s.Create(Companies, company("A", "A")) // id 250: matches the company-level callback
 	require.NoError(t, err)

@@ -53,7 +53,7 @@ func TestCompanyCreateAndInfo(t *testing.T) {
 	assert.Equal(t, 3, num(types[1].(map[string]any)["id"]))
 
 	clk.Add(90 * time.Second)
-	r = c.do("PATCH", "company/companies/250", []any{map[string]any{"op": "replace", "path": "/name", "value": "Acme Corp"}})
+	r = c.do("PATCH", "company/companies/250", cf(map[string]any{"op": "replace", "path": "/name", "value": "Acme Corp"}))
 	require.Equal(t, 200, r.status, string(r.body))
 	in = r.obj(t)["_info"].(map[string]any)
 	assert.Equal(t, "2026-06-09T22:01:17Z", in["lastUpdated"])
@@ -137,6 +137,7 @@ func TestCompanyPatchPutDelete(t *testing.T) {
 		map[string]any{"op": "replace", "path": "/website", "value": "https://acme.example"},
 		map[string]any{"op": "add", "path": "/phoneNumber", "value": "555-0100"},
 		map[string]any{"op": "replace", "path": "status/id", "value": 2},
+		map[string]any{"op": "replace", "path": "/customFields", "value": []any{}},
 	}
 	r := c.do("PATCH", path, ops)
 	require.Equal(t, 200, r.status, string(r.body))
@@ -146,18 +147,18 @@ func TestCompanyPatchPutDelete(t *testing.T) {
 	assert.Equal(t, "555-0100", m["phoneNumber"])
 	assert.Equal(t, "Inactive", m["status"].(map[string]any)["name"], "status re-resolved from the patched id")
 
-	r = c.do("PATCH", path, []any{map[string]any{"op": "remove", "path": "/website"}})
+	r = c.do("PATCH", path, cf(map[string]any{"op": "remove", "path": "/website"}))
 	require.Equal(t, 200, r.status)
 	assert.NotContains(t, r.obj(t), "website")
 
 	// Removing a required field fails validation of the whole record.
-	r = c.do("PATCH", path, []any{map[string]any{"op": "remove", "path": "/name"}})
+	r = c.do("PATCH", path, cf(map[string]any{"op": "remove", "path": "/name"}))
 	assert.Equal(t, 400, r.status)
 	assert.Contains(t, string(r.body), "The name field is required.")
 	// Unknown fields, bad ops, bad bodies.
-	r = c.do("PATCH", path, []any{map[string]any{"op": "replace", "path": "/bogus", "value": 1}})
+	r = c.do("PATCH", path, cf(map[string]any{"op": "replace", "path": "/bogus", "value": 1}))
 	assert.Equal(t, 400, r.status)
-	r = c.do("PATCH", path, []any{map[string]any{"op": "move", "path": "/name", "value": 1}})
+	r = c.do("PATCH", path, cf(map[string]any{"op": "move", "path": "/name", "value": 1}))
 	assert.Equal(t, 400, r.status)
 	r = c.do("PATCH", path, map[string]any{"op": "replace"})
 	assert.Equal(t, 400, r.status, "PATCH needs a bare array")
@@ -165,7 +166,7 @@ func TestCompanyPatchPutDelete(t *testing.T) {
 	assert.Equal(t, 404, r.status)
 
 	// types only on create.
-	r = c.do("PATCH", path, []any{map[string]any{"op": "replace", "path": "/types", "value": []any{map[string]any{"id": 3}}}})
+	r = c.do("PATCH", path, cf(map[string]any{"op": "replace", "path": "/types", "value": []any{map[string]any{"id": 3}}}))
 	assert.Equal(t, 400, r.status)
 	assert.Contains(t, string(r.body), "typeAssociations")
 	// ... but through typeAssociations.

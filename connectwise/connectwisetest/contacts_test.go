@@ -95,7 +95,8 @@ func TestContactPatchCommunicationItems(t *testing.T) {
 	require.Equal(t, 201, r.status)
 	before := items(c.do("GET", "company/contacts/58000", nil).obj(t))
 
-	r = c.do("PATCH", "company/contacts/58000", fixture(t, "contact-patch-communicationitems.json"))
+	ops := append(fixture(t, "contact-patch-communicationitems.json").([]any), cf()...)
+	r = c.do("PATCH", "company/contacts/58000", ops)
 	require.Equal(t, 200, r.status, string(r.body))
 	its := items(r.obj(t))
 	require.Len(t, its, 5)
@@ -111,13 +112,13 @@ func TestContactPatchCommunicationItems(t *testing.T) {
 	assert.Equal(t, true, its[0]["defaultFlag"], "the Email default stays")
 	assert.Equal(t, false, its[4]["defaultFlag"])
 
-	r = c.do("PATCH", "company/contacts/58000", []any{map[string]any{"op": "remove", "path": "/communicationItems/4"}})
+	r = c.do("PATCH", "company/contacts/58000", cf(map[string]any{"op": "remove", "path": "/communicationItems/4"}))
 	require.Equal(t, 200, r.status)
 	assert.Len(t, items(r.obj(t)), 4)
-	r = c.do("PATCH", "company/contacts/58000", []any{map[string]any{"op": "replace", "path": "/communicationItems/9/value", "value": "x"}})
+	r = c.do("PATCH", "company/contacts/58000", cf(map[string]any{"op": "replace", "path": "/communicationItems/9/value", "value": "x"}))
 	assert.Equal(t, 400, r.status)
 
-	r = c.do("PATCH", "company/contacts/58000", []any{map[string]any{"op": "replace", "path": "/typeIds", "value": []any{2}}})
+	r = c.do("PATCH", "company/contacts/58000", cf(map[string]any{"op": "replace", "path": "/typeIds", "value": []any{2}}))
 	assert.Equal(t, 400, r.status, "typeIds only on create")
 }
 
@@ -144,7 +145,7 @@ func TestContactCustomFieldsPatch(t *testing.T) {
 	r = patch([]any{map[string]any{"id": 999, "value": 1}})
 	assert.Equal(t, 400, r.status)
 	assert.Contains(t, string(r.body), "customField 999 not found")
-	r = c.do("PATCH", path, []any{map[string]any{"op": "replace", "path": "customFields/0/value", "value": "77"}})
+	r = c.do("PATCH", path, cf(map[string]any{"op": "replace", "path": "customFields/0/value", "value": "77"}))
 	require.Equal(t, 200, r.status)
 	assert.Equal(t, 77.0, customValue(r.obj(t), 15))
 }
@@ -217,12 +218,28 @@ func TestContactCommunications(t *testing.T) {
 }
 
 func TestRequireCustomFieldsOnPatch(t *testing.T) {
-	s, c := setup(t, Options{RequireCustomFieldsOnPatch: true})
+	s, c := setup(t)
 	_, err := s.Create(Contacts, map[string]any{"firstName": "Ann"})
 	require.NoError(t, err)
 	r := c.do("PATCH", "company/contacts/58000", []any{map[string]any{"op": "replace", "path": "lastName", "value": "Lee"}})
 	assert.Equal(t, 400, r.status)
 	assert.Contains(t, string(r.body), "/customFields")
+	// A per-entry path is not the whole-array replace amp-labs sends.
+	r = c.do("PATCH", "company/contacts/58000", []any{map[string]any{"op": "replace", "path": "/customFields/0/value", "value": 5}})
+	assert.Equal(t, 400, r.status)
+	// Records without custom fields (callbacks) need no such operation.
+	r = c.do("POST", "system/callbacks", map[string]any{"url": "https://hooks.example.com/cw?recordId=", "objectId": 1, "type": "contact", "level": "owner"})
+	require.Equal(t, 201, r.status, string(r.body))
+	r = c.do("PATCH", "system/callbacks/"+fmt.Sprint(num(r.obj(t)["id"])), []any{map[string]any{"op": "replace", "path": "description", "value": "x"}})
+	assert.Equal(t, 200, r.status, string(r.body))
+	// Nor does the UI user's update.
+	_, err = s.Update(Contacts, 58000, map[string]any{"title": "CEO"})
+	require.NoError(t, err)
+	_, c2 := setup(t, Options{AllowPatchWithoutCustomFields: true})
+	_, err = c2.s.Create(Contacts, map[string]any{"firstName": "Ann"})
+	require.NoError(t, err)
+	r = c2.do("PATCH", "company/contacts/58000", []any{map[string]any{"op": "replace", "path": "lastName", "value": "Lee"}})
+	assert.Equal(t, 200, r.status, string(r.body))
 	r = c.do("PATCH", "company/contacts/58000", []any{map[string]any{"op": "replace", "path": "lastName", "value": "Lee"},
 		map[string]any{"op": "replace", "path": "/customFields", "value": []any{}}})
 	assert.Equal(t, 200, r.status)

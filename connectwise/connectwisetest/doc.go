@@ -100,8 +100,11 @@
 // {"op":"replace","path":"/customFields","value":[{"id":15,"value":...}]} and
 // PUT merge by id: entries not sent keep their values, and an empty array
 // clears nothing. Values are coerced to the field type.
-// [Options].RequireCustomFieldsOnPatch makes a PATCH without that operation
-// fail, as amp-labs saw the API do at times.
+// A PATCH of such a record without a /customFields replace operation is
+// refused with 400 InvalidObject, as amp-labs found the API may do (send
+// "value": [] when no custom field changes; package connectwise does);
+// [Options].AllowPatchWithoutCustomFields accepts it. Per-item communication
+// endpoints and [Server.Update] are not PATCH calls and need no such operation.
 //
 // # Validation
 //

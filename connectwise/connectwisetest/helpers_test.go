@@ -112,3 +112,13 @@ func num(v any) int {
 }
 
 func urlq(s string) string { return url.QueryEscape(s) }
+
+// cf returns the PATCH body ops followed by the empty /customFields replace
+// that records with custom fields need (Options.AllowPatchWithoutCustomFields).
+func cf(ops ...map[string]any) []any {
+	out := make([]any, 0, len(ops)+1)
+	for _, op := range ops {
+		out = append(out, op)
+	}
+	return append(out, map[string]any{"op": "replace", "path": "/customFields", "value": []any{}})
+}

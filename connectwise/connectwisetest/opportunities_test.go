@@ -43,7 +43,7 @@ func TestOpportunityCreate(t *testing.T) {
 	assert.Equal(t, "Ann Lee", m["contact"].(map[string]any)["name"])
 	assert.NotContains(t, m, "amount", "no amount on opportunities")
 
-	r = c.do("PATCH", "sales/opportunities/1000", []any{map[string]any{"op": "replace", "path": "status", "value": map[string]any{"id": 2}}})
+	r = c.do("PATCH", "sales/opportunities/1000", cf(map[string]any{"op": "replace", "path": "status", "value": map[string]any{"id": 2}}))
 	require.Equal(t, 200, r.status)
 	m = r.obj(t)
 	assert.NotEmpty(t, m["closedDate"])
@@ -153,7 +153,7 @@ func TestTicketsAndBoards(t *testing.T) {
 	require.Equal(t, 201, r.status, string(r.body))
 	m := r.obj(t)
 	assert.Equal(t, "New", m["status"].(map[string]any)["name"], "board default status")
-	r = c.do("PATCH", "service/tickets/"+jsonNum(m["id"]), []any{map[string]any{"op": "replace", "path": "/status", "value": map[string]any{"name": "Resolved"}}})
+	r = c.do("PATCH", "service/tickets/"+jsonNum(m["id"]), cf(map[string]any{"op": "replace", "path": "/status", "value": map[string]any{"name": "Resolved"}}))
 	require.Equal(t, 200, r.status, string(r.body))
 	assert.Equal(t, true, r.obj(t)["closedFlag"])
 

@@ -336,6 +336,17 @@ func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request, d *resourceD
 	if err != nil {
 		return err
 	}
+	if kind == opPatch && parent == 0 && d.udfScreen != "" && !s.opts.AllowPatchWithoutCustomFields && !replacesCustomFields(ops) {
+		s.mu.Lock()
+		_, exists := s.coll(d.path).recs[id]
+		s.mu.Unlock()
+		if !exists {
+			return notFound(d.label, id)
+		}
+		// The real error text is not recorded (Options.AllowPatchWithoutCustomFields).
+		return invalidObject(d.object, []FieldError{invalidField("customFields",
+			"The request must include a /customFields replace operation.")})
+	}
 	rec, err := s.applyIn(d, parent, kind, id, body, ops, false)
 	if err != nil {
 		return err
@@ -351,6 +362,17 @@ func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request, d *resourceD
 	}
 	writeJSON(w, status, rec)
 	return nil
+}
+
+// replacesCustomFields reports whether ops hold a replace of the whole
+// customFields array (the form amp-labs sends, S11).
+func replacesCustomFields(ops []PatchOp) bool {
+	for _, op := range ops {
+		if strings.EqualFold(op.Op, "replace") && strings.EqualFold(strings.Trim(op.Path, "/"), "customFields") {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) remove(w http.ResponseWriter, r *http.Request, d *resourceDef) error {

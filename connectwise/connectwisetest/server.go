@@ -73,11 +73,17 @@ type Options struct {
 	// S10, connectwise-api.md §5) but what the API counts as a duplicate is not
 	// recorded, so the check is off by default.
 	ContactDuplicateCheck bool
-	// RequireCustomFieldsOnPatch refuses a PATCH of a record with custom
-	// fields that has no /customFields replace operation: amp-labs found the
-	// API "may return 400 Bad Request" then (connectwise-api.md §5, S11); it
-	// is not known when, so the fake only does it when asked.
-	RequireCustomFieldsOnPatch bool
+	// AllowPatchWithoutCustomFields accepts a PATCH of a record with custom
+	// fields (companies, contacts, opportunities, tickets, catalog items) that
+	// has no {"op":"replace","path":"/customFields",...} operation. By
+	// default such a PATCH is refused with 400 InvalidObject: amp-labs found
+	// "ConnectWise requires that PATCH requests for such objects include a
+	// /customFields replace operation; otherwise the API may return 400 Bad
+	// Request, even if custom fields are not being modified", and sends one
+	// (empty when nothing changes) on every PATCH (connectwise-api.md §5, S11
+	// write.go). "May" is all the source says, and the real error text is not
+	// recorded, so the strict default can be turned off here.
+	AllowPatchWithoutCustomFields bool
 	// EchoContactCommunicationItems makes the 201 answer of POST
 	// /company/contacts carry communicationItems (and the defaultPhoneType /
 	// defaultPhoneNbr copied from them). By default they are left out, as in

@@ -64,11 +64,6 @@ func (s *Server) applyIn(d *resourceDef, parent int, kind writeKind, id int, bod
 			s.mu.Unlock()
 			return nil, err
 		}
-		if s.opts.RequireCustomFieldsOnPatch && d.udfScreen != "" && !w.touched["customFields"] {
-			s.mu.Unlock()
-			return nil, invalidObject(d.object, []FieldError{invalidField("customFields",
-				"The request must include a /customFields replace operation.")})
-		}
 	}
 	if errs := s.validate(w); len(errs) > 0 {
 		s.mu.Unlock()
