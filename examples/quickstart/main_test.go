@@ -202,3 +202,34 @@ func TestLiveDryRunThenApply(t *testing.T) {
 	_, err = os.Stat(state)
 	assert.NoError(t, err)
 }
+
+// TestWrongCredentialsNeverPrinted uses keys the fakes refuse, one side at a
+// time: the error names the failure, never the secrets.
+func TestWrongCredentialsNeverPrinted(t *testing.T) {
+	ctx := context.Background()
+	o, err := parseFlags(small, io.Discard)
+	require.NoError(t, err)
+	f, err := startFakes(ctx, o, io.Discard)
+	require.NoError(t, err)
+	defer f.Close()
+	cr := f.cw.Credentials()
+	for _, wrong := range []string{"HUBSPOT_ACCESS_TOKEN", "CONNECTWISE_PRIVATE_KEY"} {
+		t.Run(wrong, func(t *testing.T) {
+			env := map[string]string{
+				"HUBSPOT_ACCESS_TOKEN": f.hs.Token(), "HUBSPOT_BASE_URL": f.hs.URL(),
+				"CONNECTWISE_SITE": cr.Site, "CONNECTWISE_COMPANY_ID": cr.CompanyID, "CONNECTWISE_PUBLIC_KEY": cr.PublicKey,
+				"CONNECTWISE_PRIVATE_KEY": cr.PrivateKey, "CONNECTWISE_CLIENT_ID": cr.ClientID, "CONNECTWISE_BASE_URL": f.cw.URL(),
+			}
+			env[wrong] = "WRONG-SECRET-VALUE-1234"
+			var out bytes.Buffer
+			err := runEnv(ctx, []string{"-state", filepath.Join(t.TempDir(), "s.db")}, &out,
+				func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+			require.Error(t, err)
+			t.Log(err)
+			assert.NotContains(t, err.Error()+out.String(), "SECRET")
+			for _, v := range []string{f.hs.Token(), cr.PrivateKey} {
+				assert.NotContains(t, err.Error()+out.String(), v)
+			}
+		})
+	}
+}
