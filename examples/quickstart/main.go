@@ -28,8 +28,12 @@
 // (a dry run: what it would create, link and update, and why it would skip)
 // unless -apply is given. Secrets are never printed.
 //
-// State (links, base snapshots, cursors) lives in a bbolt file (-state), so
-// a second run against the same accounts is incremental.
+// State (links, base snapshots, cursors, migration checkpoints) lives in a
+// bbolt file (-state, default ./hubwise-state.db), so a second run against
+// the same accounts is incremental and an interrupted migration resumes.
+// The fakes start empty on every run, so with them the state goes to a
+// temporary file and the demo shows incrementality within the run: an
+// incremental pass after the edits, then a pass that writes nothing.
 package main
 
 import (
