@@ -20,10 +20,21 @@ import (
 type HubSpotAdapter struct {
 	c     *hubspot.Client
 	calls atomic.Int64
+
+	// SearchPageSize is the page size of searches (default 200, the largest
+	// HubSpot takes: hubspot-api.md §5).
+	SearchPageSize int
+	// SearchCap is how far one search query may page before the change feed
+	// re-queries from the last ID seen (default 10,000: "Attempting to page
+	// beyond 10,000 will result in a 400 error", hubspot-api.md §5). Lower it
+	// together with hubspot.WithSearchLimits for tests.
+	SearchCap int
 }
 
 // NewHubSpot returns the [HubSpotSide] of a HubSpot client.
-func NewHubSpot(c *hubspot.Client) *HubSpotAdapter { return &HubSpotAdapter{c: c} }
+func NewHubSpot(c *hubspot.Client) *HubSpotAdapter {
+	return &HubSpotAdapter{c: c, SearchPageSize: searchPage, SearchCap: searchCap}
+}
 
 // Calls returns the number of API requests made so far (retries not counted).
 func (a *HubSpotAdapter) Calls() int64 { return a.calls.Load() }
@@ -65,15 +76,11 @@ func (a *HubSpotAdapter) Modified(ctx context.Context, objectType, modifiedPrope
 		if !from.IsZero() {
 			base = append(base, hubspot.Gte(modifiedProperty, strconv.FormatInt(from.UnixMilli(), 10)))
 		}
-		req := &hubspot.SearchRequest{Limit: searchPage, Properties: []string{"hs_object_id", modifiedProperty},
+		req := &hubspot.SearchRequest{Limit: a.SearchPageSize, Properties: []string{"hs_object_id", modifiedProperty},
 			Sorts: []hubspot.Sort{{PropertyName: "hs_object_id", Direction: hubspot.Ascending}}}
 		last := ""
+		req.FilterGroups = []hubspot.FilterGroup{hubspot.And(base...)}
 		for {
-			fs := base
-			if last != "" {
-				fs = append(append([]hubspot.Filter(nil), base...), hubspot.Gt("hs_object_id", last))
-			}
-			req.FilterGroups = []hubspot.FilterGroup{hubspot.And(fs...)}
 			a.calls.Add(1)
 			res, resp, err := svc.Search(ctx, req)
 			if err != nil {
@@ -89,11 +96,13 @@ func (a *HubSpotAdapter) Modified(ctx context.Context, objectType, modifiedPrope
 			if resp.NextAfter == "" || len(res.Results) == 0 {
 				return
 			}
-			if n, err := strconv.Atoi(resp.NextAfter); err == nil && n+req.Limit <= searchCap {
+			if n, err := strconv.Atoi(resp.NextAfter); err == nil && n+req.Limit <= a.SearchCap {
 				req.After = resp.NextAfter
 				continue
 			}
+			// Re-query: a fresh result set above the last ID, well under the cap.
 			req.After = ""
+			req.FilterGroups = []hubspot.FilterGroup{hubspot.And(append(append([]hubspot.Filter(nil), base...), hubspot.Gt("hs_object_id", last))...)}
 		}
 	}
 }
@@ -146,7 +155,7 @@ func (a *HubSpotAdapter) Find(ctx context.Context, objectType, property string, 
 			values = values[1:]
 		}
 		req := &hubspot.SearchRequest{FilterGroups: []hubspot.FilterGroup{hubspot.And(hubspot.In(property, part...))},
-			Properties: properties, Limit: searchPage}
+			Properties: properties, Limit: a.SearchPageSize}
 		for o, err := range a.search(ctx, svc, req) {
 			if err != nil {
 				return out, err
