@@ -339,18 +339,14 @@ func (s *AssociationsService) ArchiveLabelsBatch(ctx context.Context, from, to s
 		}
 		items = append(items, batchItem{index: i, id: x.FromID, alt: x.ToID})
 	}
-	for _, chunk := range chunks(items, MaxAssociationWriteInputs) {
-		body := struct {
-			Inputs []in `json:"inputs"`
-		}{Inputs: make([]in, len(chunk))}
-		for k, it := range chunk {
-			x := inputs[it.index]
-			body.Inputs[k] = in{From: idRef{x.FromID}, To: idRef{x.ToID}, Types: x.Types}
-		}
-		if _, stop := b.send(idempotent(ctx), s.client.paths.associations(from, to, "batch", "labels", "archive"), nil, &body, nil, chunk); stop {
-			break
-		}
+	var body struct {
+		Inputs []in `json:"inputs"`
 	}
+	sendChunks[in, struct{}](idempotent(ctx), b, s.client.paths.associations(from, to, "batch", "labels", "archive"), nil, items, MaxAssociationWriteInputs, &body, &body.Inputs,
+		func(it batchItem) in {
+			x := inputs[it.index]
+			return in{From: idRef{x.FromID}, To: idRef{x.ToID}, Types: x.Types}
+		})
 	return b.resp, b.result()
 }
 

@@ -107,7 +107,9 @@ func (b *batchCall) send(ctx context.Context, path string, query url.Values, bod
 // mapErrors matches the errors of a 207 answer to the inputs of its chunk: by
 // context.objectWriteTraceId (sent with every write input, hubspot-api.md §3, doc:
 // error-handling), else by context.ids / context.id (batch update and read report
-// missing records by id, payload contacts-batch-update-207-notfound). An error that
+// missing records by id, payload contacts-batch-update-207-notfound; property batch
+// create names existing properties in context.name, payload
+// properties-batch-create-207-exists). An error that
 // matches nothing is kept with Index -1.
 func (b *batchCall) mapErrors(errs []errorBody, items []batchItem, req *http.Request, status int) {
 	if len(errs) == 0 {
@@ -141,7 +143,7 @@ func (b *batchCall) mapErrors(errs []errorBody, items []batchItem, req *http.Req
 			}
 		}
 		if !matched {
-			for _, key := range []string{"ids", "id", "fromObjectId"} {
+			for _, key := range []string{"ids", "id", "fromObjectId", "name"} {
 				for _, id := range ae.Context[key] {
 					if it, ok := byID[id]; ok {
 						b.fail(it.index, it.id, it.trace, ae)

@@ -331,3 +331,32 @@ func TestFakeRecordLevelAssociations(t *testing.T) {
 		})
 	}
 }
+
+func TestFakePropertiesBatchCreateAndArchive(t *testing.T) {
+	fake := hubspottest.NewServer(t, hubspottest.Options{})
+	hs := fake.Client(hubspot.WithoutRateLimit())
+	ctx := context.Background()
+	def := func(name string) *hubspot.PropertyCreate {
+		return &hubspot.PropertyCreate{Name: name, Label: name, Type: hubspot.PropertyTypeString, FieldType: hubspot.FieldTypeText, GroupName: "companyinformation"}
+	}
+	got, _, err := hs.Properties.BatchCreate(ctx, hubspot.ObjectCompanies, []*hubspot.PropertyCreate{def("cw_a"), def("cw_b")})
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+
+	got, _, err = hs.Properties.BatchCreate(ctx, hubspot.ObjectCompanies, []*hubspot.PropertyCreate{def("cw_c"), def("cw_a"), def("name")})
+	require.Len(t, got, 1)
+	assert.Equal(t, "cw_c", got[0].Name)
+	var be *hubspot.BatchError
+	require.ErrorAs(t, err, &be)
+	require.Len(t, be.Failures, 2)
+	assert.Equal(t, 1, be.Failures[0].Index)
+	assert.Equal(t, 2, be.Failures[1].Index, "a HubSpot-defined name exists too")
+	assert.ErrorIs(t, be.Failures[0].Err, hubspot.ErrConflict)
+
+	_, err = hs.Properties.BatchArchive(ctx, hubspot.ObjectCompanies, []string{"cw_a", "cw_c", "never_existed"})
+	require.NoError(t, err)
+	_, _, err = hs.Properties.Get(ctx, hubspot.ObjectCompanies, "cw_b")
+	require.NoError(t, err)
+	_, _, err = hs.Properties.Get(ctx, hubspot.ObjectCompanies, "cw_a")
+	assert.ErrorIs(t, err, hubspot.ErrNotFound, "archived properties are only read with archived=true")
+}

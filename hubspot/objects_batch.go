@@ -226,18 +226,10 @@ func (s *ObjectsService) BatchArchive(ctx context.Context, ids []string) (*Respo
 	type input struct {
 		ID string `json:"id"`
 	}
-	body := struct {
+	var body struct {
 		Inputs []input `json:"inputs"`
-	}{}
-	path := s.client.paths.objects(s.objectType, "batch", "archive")
-	for _, chunk := range chunks(items, MaxBatchInputs) {
-		body.Inputs = body.Inputs[:0]
-		for _, it := range chunk {
-			body.Inputs = append(body.Inputs, input{it.id})
-		}
-		if _, stop := b.send(idempotent(ctx), path, nil, &body, nil, chunk); stop {
-			break
-		}
 	}
+	sendChunks[input, struct{}](idempotent(ctx), b, s.client.paths.objects(s.objectType, "batch", "archive"), nil, items, MaxBatchInputs, &body, &body.Inputs,
+		func(it batchItem) input { return input{it.id} })
 	return b.resp, b.result()
 }
