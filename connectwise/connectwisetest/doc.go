@@ -87,6 +87,9 @@
 //
 // Field names are matched case-insensitively against the resource's fields
 // (an unknown name is 400 ApiFindCondition "x is not a recognized name.");
+// array fields (communicationItems, types, customFields) are searched through
+// childConditions and customFieldConditions only, and named in conditions get
+// the same 400 unless [Options].AllowArrayConditions is set;
 // lastUpdated falls back to _info. Malformed literals get the server's
 // literal-rules text ([LiteralRules]); a boolean field compared with a number
 // gets "Expected a boolean value, not a numeric. ..." as the real API sends it.

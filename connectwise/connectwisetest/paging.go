@@ -142,6 +142,14 @@ func (s *Server) parseFor(def *resourceDef, src string, child bool) (Expr, error
 		if !def.knows(top) || (child && !def.isArray(top)) {
 			return nil, badRequest("ApiFindCondition", top+" is not a recognized name.")
 		}
+		if !child && def.isArray(top) && !s.opts.AllowArrayConditions {
+			// Arrays (communicationItems, types, customFields) are searched through
+			// childConditions and customFieldConditions (connectwise-api.md §4, S24);
+			// the answer to an array path in conditions is not recorded, so the
+			// fake refuses it in the form of an unknown name
+			// (Options.AllowArrayConditions).
+			return nil, badRequest("ApiFindCondition", c.Field+" is not a recognized name.")
+		}
 		if strings.Contains(c.Field, "/") || c.Op == "like" || c.Op == "contains" {
 			continue
 		}

@@ -196,3 +196,28 @@ func TestMaxURLLength(t *testing.T) {
 	assert.Equal(t, 414, c.do("GET", long, nil).status)
 	assert.Equal(t, 200, c.do("GET", "company/companies?conditions="+url.QueryEscape("id in (1,2,3)"), nil).status)
 }
+
+// Arrays are searched through childConditions and customFieldConditions, not
+// conditions (connectwise-api.md §4).
+func TestArrayPathsInConditions(t *testing.T) {
+	s, c := setup(t)
+	_, err := s.Create(Contacts, map[string]any{"firstName": "Ann",
+		"communicationItems": []any{map[string]any{"type": map[string]any{"id": 1}, "value": "ann@acme.com", "defaultFlag": true}}})
+	require.NoError(t, err)
+	for _, q := range []string{`communicationItems/value = "ann@acme.com"`, `types/id = 1`, `customFields/value = 5`} {
+		r := c.do("GET", "company/contacts?conditions="+url.QueryEscape(q), nil)
+		assert.Equal(t, 400, r.status, q)
+		assert.Equal(t, "ApiFindCondition", r.obj(t)["code"], q)
+	}
+	r := c.do("GET", "company/contacts?childConditions="+url.QueryEscape(`communicationItems/value = "ann@acme.com"`), nil)
+	require.Equal(t, 200, r.status, string(r.body))
+	assert.Len(t, r.list(t), 1)
+
+	s2, c2 := setup(t, Options{AllowArrayConditions: true})
+	_, err = s2.Create(Contacts, map[string]any{"firstName": "Ann",
+		"communicationItems": []any{map[string]any{"type": map[string]any{"id": 1}, "value": "ann@acme.com", "defaultFlag": true}}})
+	require.NoError(t, err)
+	r = c2.do("GET", "company/contacts?conditions="+url.QueryEscape(`communicationItems/value = "ann@acme.com"`), nil)
+	require.Equal(t, 200, r.status, string(r.body))
+	assert.Len(t, r.list(t), 1)
+}

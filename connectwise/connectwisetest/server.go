@@ -93,6 +93,14 @@ type Options struct {
 	// whether the API ever echoes them is unsure). The items are stored
 	// either way: GET the contact to read them.
 	EchoContactCommunicationItems bool
+	// AllowArrayConditions lets conditions name array fields
+	// (conditions=communicationItems/value="x", types/id=1), matching when
+	// any element matches. By default they get 400 ApiFindCondition: arrays
+	// are searched through childConditions (and customFields through
+	// customFieldConditions), the parameters documented for them
+	// (connectwise-api.md §4, S24) and the form every public client uses;
+	// what the API answers to an array path in conditions is not recorded.
+	AllowArrayConditions bool
 	// HardDeleteCompanies makes DELETE /company/companies/{id} remove the
 	// record. By default companies are soft-deleted as ConnectWise does: the
 	// record keeps deletedFlag true, dateDeleted and deletedBy, is still
