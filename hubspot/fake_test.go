@@ -360,3 +360,46 @@ func TestFakePropertiesBatchCreateAndArchive(t *testing.T) {
 	_, _, err = hs.Properties.Get(ctx, hubspot.ObjectCompanies, "cw_a")
 	assert.ErrorIs(t, err, hubspot.ErrNotFound, "archived properties are only read with archived=true")
 }
+
+func TestFakeArchiveGroup(t *testing.T) {
+	fake := hubspottest.NewServer(t, hubspottest.Options{})
+	hs := fake.Client(hubspot.WithoutRateLimit())
+	ctx := context.Background()
+	_, _, err := hs.Properties.CreateGroup(ctx, hubspot.ObjectCompanies, &hubspot.PropertyGroupCreate{Name: "cw", Label: "ConnectWise"})
+	require.NoError(t, err)
+	_, _, err = hs.Properties.Create(ctx, hubspot.ObjectCompanies, &hubspot.PropertyCreate{Name: "cw_x", Label: "x", Type: hubspot.PropertyTypeString, FieldType: hubspot.FieldTypeText, GroupName: "cw"})
+	require.NoError(t, err)
+	_, err = hs.Properties.ArchiveGroup(ctx, hubspot.ObjectCompanies, "cw")
+	var ae *hubspot.APIError
+	require.ErrorAs(t, err, &ae, "a group with active properties stays")
+	assert.Equal(t, "PropertyGroupError.GROUP_WITH_ACTIVE_PROPERTIES", ae.SubCategory)
+	_, err = hs.Properties.Archive(ctx, hubspot.ObjectCompanies, "cw_x")
+	require.NoError(t, err)
+	_, err = hs.Properties.ArchiveGroup(ctx, hubspot.ObjectCompanies, "cw")
+	require.NoError(t, err)
+}
+
+func TestFakeWritesRefuseHsObjectIDProperty(t *testing.T) {
+	fake := hubspottest.NewServer(t, hubspottest.Options{})
+	hs := fake.Client(hubspot.WithoutRateLimit())
+	ctx := context.Background()
+	id, err := fake.CreateRecord("contacts", map[string]string{"email": "a@x.io"})
+	require.NoError(t, err)
+	_, _, err = hs.Contacts.BatchUpdate(ctx, []hubspot.BatchUpdateInput{
+		{ID: id, IDProperty: "hs_object_id", Properties: map[string]string{"firstname": "A"}},
+		{ID: id + "0", Properties: map[string]string{"firstname": "B"}},
+	})
+	var be *hubspot.BatchError
+	require.ErrorAs(t, err, &be)
+	require.Len(t, be.Failures, 2)
+	var ie *hubspot.InputError
+	require.ErrorAs(t, be.Failures[0].Err, &ie, "refused before sending")
+	assert.Equal(t, "idProperty", ie.Field)
+	assert.ErrorIs(t, be.Failures[1].Err, hubspot.ErrNotFound, "the other input was sent")
+	_, _, err = hs.Contacts.Update(ctx, id, map[string]string{"firstname": "A"}, &hubspot.UpdateOptions{IDProperty: "hs_object_id"})
+	require.ErrorAs(t, err, &ie)
+	_, _, err = hs.Contacts.BatchUpsert(ctx, []hubspot.BatchUpsertInput{{ID: id, IDProperty: "hs_object_id", Properties: map[string]string{"firstname": "A"}}})
+	require.ErrorAs(t, err, &be)
+	require.ErrorAs(t, be.Failures[0].Err, &ie)
+	assert.Equal(t, 0, fake.CountOp(hubspottest.OpBatchUpsert), "nothing was sent")
+}

@@ -184,6 +184,9 @@ func (s *ObjectsService) Update(ctx context.Context, id string, properties map[s
 		return nil, nil, errors.New("hubspot: update " + s.objectType + ": empty id")
 	}
 	q := url.Values{}
+	if opts != nil && opts.IDProperty == "hs_object_id" {
+		return nil, nil, &InputError{ID: id, Field: "idProperty", Reason: nonUniqueObjectID}
+	}
 	if opts != nil && opts.IDProperty != "" {
 		q.Set("idProperty", opts.IDProperty)
 	}

@@ -115,6 +115,11 @@ func (s *ObjectsService) BatchCreate(ctx context.Context, inputs []BatchCreateIn
 	return out, b.resp, b.result()
 }
 
+// nonUniqueObjectID explains why idProperty hs_object_id is refused on writes:
+// HubSpot answers 400 "Unable to perform update/upsert by non-unique 0-1 property"
+// (hubspot-api.md §4 Batch update; 3p: hubspot-api-nodejs#548).
+const nonUniqueObjectID = "hs_object_id is refused as idProperty on writes; send the record id without idProperty"
+
 // BatchUpdateInput is one record to update, by record id.
 type BatchUpdateInput struct {
 	ID string `json:"id"`
@@ -134,6 +139,15 @@ func (s *ObjectsService) BatchUpdate(ctx context.Context, inputs []BatchUpdateIn
 	b := newBatchCall(s.client, "batch update "+s.objectType, len(inputs))
 	items := traceIDs(b, len(inputs), func(i int) string { return inputs[i].TraceID }, func(i int) string { return inputs[i].ID })
 	items = uniqueIDs(b, items, "id")
+	valid := items[:0]
+	for _, it := range items {
+		if inputs[it.index].IDProperty == "hs_object_id" {
+			b.reject(it.index, it.id, "idProperty", nonUniqueObjectID)
+			continue
+		}
+		valid = append(valid, it)
+	}
+	items = valid
 	body := struct {
 		Inputs []BatchUpdateInput `json:"inputs"`
 	}{}
@@ -187,6 +201,8 @@ func (s *ObjectsService) BatchUpsert(ctx context.Context, inputs []BatchUpsertIn
 			b.reject(it.index, it.id, "idProperty", "is empty; upsert needs a unique property")
 		case in.ID == "":
 			b.reject(it.index, "", "id", "is empty")
+		case in.IDProperty == "hs_object_id":
+			b.reject(it.index, it.id, "idProperty", nonUniqueObjectID)
 		default:
 			if j, dup := seen[key]; dup {
 				b.reject(it.index, it.id, "id", "duplicates input "+strconv.Itoa(j))

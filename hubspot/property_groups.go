@@ -68,3 +68,17 @@ func (s *PropertiesService) UpdateGroup(ctx context.Context, objectType, name st
 	}
 	return call[PropertyGroup](idempotent(ctx), s.client, http.MethodPatch, s.client.paths.properties(objectType, "groups", seg(name)), nil, u)
 }
+
+// ArchiveGroup archives a property group. HubSpot refuses a group that still has
+// active properties with 400 PropertyGroupError.GROUP_WITH_ACTIVE_PROPERTIES
+// (hubspot-api.md §6, 3p with live evidence): archive or move them first.
+func (s *PropertiesService) ArchiveGroup(ctx context.Context, objectType, name string) (*Response, error) {
+	if name == "" {
+		return nil, errors.New("hubspot: archive property group: empty name")
+	}
+	req, err := s.client.NewRequest(ctx, http.MethodDelete, s.client.paths.properties(objectType, "groups", seg(name)), nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return s.client.Do(req, nil)
+}
