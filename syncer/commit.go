@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hubwise/hubwise/mapping"
 )
@@ -72,104 +73,142 @@ func (e *Engine) createConnectWise(ctx context.Context, o *objectSpec, lk *mappi
 // links with their new base, dead letters put or cleared, intents settled,
 // conflicts parked; the cursors go in the last batch, and only when the whole
 // object went through (DESIGN.md: the cursor never skips a change that was
-// neither applied nor dead-lettered).
+// neither applied nor dead-lettered). A record whose state the store refuses
+// (a link that conflicts with another) is dead-lettered alone and the batch is
+// committed without it: one bad record never stops the others.
 func (e *Engine) commitResults(ctx context.Context, op *ObjectPlan, results []*result, withCursor bool) error {
 	o := op.spec
 	now := e.now()
 	creating := map[string]bool{}
-	var batches []*Batch
-	b := new(Batch)
+	items := make([]*owned, len(results))
 	for i, r := range results {
-		x := r.op
-		if x.Kind == OpCreate && x.Target == SideConnectWise {
+		if r.op.Kind == OpCreate && r.op.Target == SideConnectWise {
 			creating[r.hsID] = true
 		}
-		srcID := r.hsID
-		if x.Source == SideConnectWise {
-			srcID = strconv.FormatInt(r.cwID, 10)
-		}
-		if x.Kind == OpCreate && x.Target == SideHubSpot {
-			srcID = strconv.FormatInt(x.ConnectWiseID, 10)
-		}
-		dl, hadDL := op.dead[deadKey(x.Source, srcID)]
-		var others []DeadLetter // filed under the pair's other keys
-		if x.p != nil {
-			for _, k := range x.p.deadKeys() {
-				if d, ok := op.dead[k]; ok && k != deadKey(x.Source, srcID) {
-					others = append(others, d)
-				}
-			}
-		}
-		dead := DeadLetter{Object: o.name, Side: x.Source, SourceID: srcID, LastFailedAt: now}
-		switch {
-		case srcID == "" || srcID == "0" || r.unsent:
-		case r.failed():
-			var msgs []string
-			for _, err := range r.errs {
-				msgs = append(msgs, err.Error())
-			}
-			dead.Err = sanitize(strings.Join(msgs, "; "))
-			dead.Attempts = 1
-			dead.NextRetryAt = e.backoff(dl.Attempts+1, r.terminal, now)
-			b.PutDeadLetter(dead)
-		case x.Kind == OpSkip && x.Reason == ReasonAmbiguous:
-			dead.Err = sanitize("ambiguous: " + x.Detail)
-			dead.Attempts = 1
-			dead.NextRetryAt = e.backoff(dl.Attempts+1, true, now)
-			b.PutDeadLetter(dead)
-		case len(r.deferred) > 0:
-			dead.Err = sanitize("deferred: association waits for " + strings.Join(r.deferred, ", "))
-			b.PutDeadLetter(dead)
-		case hadDL && x.Reason != ReasonDeadLettered:
-			b.DeleteDeadLetter(o.name, x.Source, srcID)
-		}
-		if !r.failed() && !r.unsent && len(r.deferred) == 0 && x.Reason != ReasonDeadLettered && x.Reason != ReasonAmbiguous {
-			for _, d := range others {
-				b.DeleteDeadLetter(o.name, d.Side, d.SourceID)
-			}
-		}
-		if r.base != nil && r.hsID != "" && r.cwID > 0 && !(x.Kind == OpLink && r.failed()) {
-			b.PutLink(Link{Object: o.name, HubSpotID: r.hsID, ConnectWiseID: r.cwID, Base: r.base.encode(),
-				SyncedAt: now, HubSpotModifiedAt: r.hsMod, ConnectWiseModifiedAt: r.cwMod})
-		}
-		if r.intentDone {
-			b.DeleteIntent(o.name, SideConnectWise, r.hsID)
-		}
-		if x.p != nil && x.p.hs != nil && x.p.cw != nil {
-			for _, f := range x.Conflicts {
-				b.PutConflict(Conflict{Object: o.name, HubSpotID: r.hsID, ConnectWiseID: r.cwID, Field: f,
-					HubSpotValue: []byte(x.p.hs.vals[f]), ConnectWiseValue: []byte(x.p.cw.vals[f]), BaseValue: []byte(r.prev[f])})
-			}
-		}
-		if (i+1)%100 == 0 {
-			batches = append(batches, b)
-			b = new(Batch)
-		}
+		items[i] = e.stateOps(op, r, now)
 	}
+	var tail []Op
 	for _, in := range op.intents {
 		if !creating[in.SourceID] {
-			b.DeleteIntent(o.name, in.Target, in.SourceID)
+			tail = append(tail, IntentDelete{Object: o.name, Target: in.Target, SourceID: in.SourceID})
 		}
 	}
 	if withCursor {
 		for _, k := range sortedKeys(op.cursors) {
-			b.PutCursor(k, op.cursors[k])
+			tail = append(tail, CursorPut{Key: k, Value: op.cursors[k]})
 		}
 	}
-	batches = append(batches, b)
-	for _, b := range batches {
-		if b.Len() == 0 {
-			continue
-		}
-		if err := e.store.Commit(ctx, e.tenant, b); err != nil {
+	for start := 0; start == 0 || start < len(items); start += 100 {
+		chunk := items[start:min(start+100, len(items))]
+		last := start+100 >= len(items)
+		for attempt := 0; ; attempt++ {
+			b := new(Batch)
+			var owners []*owned
+			for _, it := range chunk {
+				for _, x := range it.ops {
+					b.Ops = append(b.Ops, x)
+					owners = append(owners, it)
+				}
+			}
+			if last {
+				b.Ops = append(b.Ops, tail...)
+			}
+			if b.Len() == 0 {
+				break
+			}
+			err := e.store.Commit(ctx, e.tenant, b)
+			if err == nil {
+				break
+			}
 			var oe *OpError
-			if errors.As(err, &oe) {
-				return fmt.Errorf("syncer: %s: commit results (%s): %w", o.name, oe.Op, err)
+			if errors.As(err, &oe) && (errors.Is(err, ErrConflict) || errors.Is(err, ErrInvalid)) &&
+				oe.Index < len(owners) && attempt <= len(chunk) {
+				it := owners[oe.Index]
+				it.r.fail("", "", Terminal(fmt.Errorf("state store refused %s: %w", oe.Op, err)))
+				it.ops = []Op{DeadLetterPut{DeadLetter: DeadLetter{Object: o.name, Side: it.dead.Side, SourceID: it.dead.SourceID,
+					Err: sanitize(err.Error()), Attempts: 1, LastFailedAt: now, NextRetryAt: e.backoff(1, true, now)}}}
+				if it.dead.SourceID == "" || it.dead.SourceID == "0" {
+					it.ops = nil
+				}
+				continue
 			}
 			return fmt.Errorf("syncer: %s: commit results: %w", o.name, err)
 		}
 	}
 	return nil
+}
+
+// owned is the state operations of one record.
+type owned struct {
+	r    *result
+	ops  []Op
+	dead DeadLetter // the record's dead-letter identity
+}
+
+// stateOps returns the store operations that record one result.
+func (e *Engine) stateOps(op *ObjectPlan, r *result, now time.Time) *owned {
+	o, x := op.spec, r.op
+	srcID := r.hsID
+	if x.Source == SideConnectWise {
+		srcID = strconv.FormatInt(r.cwID, 10)
+	}
+	if x.Kind == OpCreate && x.Target == SideHubSpot {
+		srcID = strconv.FormatInt(x.ConnectWiseID, 10)
+	}
+	it := &owned{r: r, dead: DeadLetter{Object: o.name, Side: x.Source, SourceID: srcID, LastFailedAt: now}}
+	b := new(Batch)
+	dl, hadDL := op.dead[deadKey(x.Source, srcID)]
+	var others []DeadLetter // filed under the pair's other keys
+	if x.p != nil {
+		for _, k := range x.p.deadKeys() {
+			if d, ok := op.dead[k]; ok && k != deadKey(x.Source, srcID) {
+				others = append(others, d)
+			}
+		}
+	}
+	dead := it.dead
+	switch {
+	case srcID == "" || srcID == "0" || r.unsent:
+	case r.failed():
+		var msgs []string
+		for _, err := range r.errs {
+			msgs = append(msgs, err.Error())
+		}
+		dead.Err = sanitize(strings.Join(msgs, "; "))
+		dead.Attempts = 1
+		dead.NextRetryAt = e.backoff(dl.Attempts+1, r.terminal, now)
+		b.PutDeadLetter(dead)
+	case x.Kind == OpSkip && x.Reason == ReasonAmbiguous:
+		dead.Err = sanitize("ambiguous: " + x.Detail)
+		dead.Attempts = 1
+		dead.NextRetryAt = e.backoff(dl.Attempts+1, true, now)
+		b.PutDeadLetter(dead)
+	case len(r.deferred) > 0:
+		dead.Err = sanitize("deferred: association waits for " + strings.Join(r.deferred, ", "))
+		b.PutDeadLetter(dead)
+	case hadDL && x.Reason != ReasonDeadLettered:
+		b.DeleteDeadLetter(o.name, x.Source, srcID)
+	}
+	if !r.failed() && len(r.deferred) == 0 && x.Reason != ReasonDeadLettered && x.Reason != ReasonAmbiguous {
+		for _, d := range others {
+			b.DeleteDeadLetter(o.name, d.Side, d.SourceID)
+		}
+	}
+	if r.base != nil && r.hsID != "" && r.cwID > 0 && !(x.Kind == OpLink && r.failed()) {
+		b.PutLink(Link{Object: o.name, HubSpotID: r.hsID, ConnectWiseID: r.cwID, Base: r.base.encode(),
+			SyncedAt: now, HubSpotModifiedAt: r.hsMod, ConnectWiseModifiedAt: r.cwMod})
+	}
+	if r.intentDone {
+		b.DeleteIntent(o.name, SideConnectWise, r.hsID)
+	}
+	if x.p != nil && x.p.hs != nil && x.p.cw != nil && r.hsID != "" && r.cwID > 0 {
+		for _, f := range x.Conflicts {
+			b.PutConflict(Conflict{Object: o.name, HubSpotID: r.hsID, ConnectWiseID: r.cwID, Field: f,
+				HubSpotValue: []byte(x.p.hs.vals[f]), ConnectWiseValue: []byte(x.p.cw.vals[f]), BaseValue: []byte(r.prev[f])})
+		}
+	}
+	it.ops = b.Ops
+	return it
 }
 
 func sortedKeys(m map[string]string) []string {
