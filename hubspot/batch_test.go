@@ -250,7 +250,7 @@ func TestBatchStopsOnRepeatedRequestLevelError(t *testing.T) {
 	})
 	in := make([]BatchUpsertInput, 450)
 	for i := range in {
-		in[i] = BatchUpsertInput{ID: strconv.Itoa(i), IDProperty: "hs_object_id"}
+		in[i] = BatchUpsertInput{ID: strconv.Itoa(i), IDProperty: "firstname"} // not unique: HubSpot refuses the request
 	}
 	_, _, err := c.Contacts.BatchUpsert(context.Background(), in)
 	assert.Equal(t, 2, calls, "a request-level error seen twice stops the call")
