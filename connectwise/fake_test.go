@@ -211,6 +211,20 @@ func TestFakeThrottleWaitedOut(t *testing.T) {
 	assert.Equal(t, []time.Duration{4 * time.Second, 4 * time.Second}, w.d)
 }
 
+// A 429 without Retry-After (possible at the Cloudflare edge, connectwise-api.md §8) is
+// still retried, after the client's own backoff.
+func TestFakeThrottleWithoutRetryAfter(t *testing.T) {
+	srv, c, w := fakeClient(t, connectwisetest.Options{})
+	ctx := context.Background()
+	_, err := c.Codebase(ctx)
+	require.NoError(t, err)
+	srv.ThrottleNext(connectwisetest.Route("GET", "company/companies"), 1, -1, false)
+	_, _, err = c.Companies.List(ctx, nil)
+	require.NoError(t, err)
+	require.Len(t, w.d, 1)
+	assert.Positive(t, w.d[0])
+}
+
 func TestFakeCallbackDelivery(t *testing.T) {
 	srv, c, _ := fakeClient(t, connectwisetest.Options{})
 	ctx := context.Background()

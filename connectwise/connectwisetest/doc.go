@@ -143,7 +143,8 @@
 // [Server.Inject] arms a [Fault] (status, body, latency, dropped connection,
 // truncated or malformed body) for the calls of one [Route];
 // [Server.FailHTML] answers with a Cloudflare-style HTML page;
-// [Server.ThrottleNext] answers 429 with Retry-After seconds.
+// [Server.ThrottleNext] answers 429 with Retry-After seconds (or, given a
+// negative number, without the header, which the edge may omit).
 // [Options].RateLimit throttles every call past a sliding window, and
 // [Options].MaxURLLength refuses over-long URLs (batched "id in (...)").
 // [Server.Calls] and [Server.Count] read the call log.

@@ -70,11 +70,15 @@ func (s *Server) ResetCalls() { s.mux.ResetCalls() }
 // ThrottleNext answers the next n calls matching m with 429 and
 // "Retry-After: retryAfterSeconds" (the documented 429 contract,
 // connectwise-api.md §8), with the Cloudflare HTML page or, when json is true,
-// a JSON body.
+// a JSON body. A negative retryAfterSeconds sends no Retry-After at all: the
+// API promises one (S5), but whether the Cloudflare edge that throttles cloud
+// tenants always sends it is not recorded (§8), so clients must cope.
 func (s *Server) ThrottleNext(m Match, n, retryAfterSeconds int, json bool) *Injection {
 	body, ct := throttleBody(json)
 	h := http.Header{}
-	h.Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+	if retryAfterSeconds >= 0 {
+		h.Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+	}
 	h.Set("Content-Type", ct)
 	return s.mux.Inject(m, n, Fault{Status: http.StatusTooManyRequests, Body: body, Header: h})
 }
@@ -132,7 +136,9 @@ func (s *Server) writeThrottled(w http.ResponseWriter, retryAfter int) {
 		retryAfter = 1
 	}
 	body, ct := throttleBody(s.opts.RateLimitJSON)
-	w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+	if !s.opts.RateLimitOmitRetryAfter {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+	}
 	w.Header().Set("Content-Type", ct)
 	w.WriteHeader(http.StatusTooManyRequests)
 	_, _ = w.Write(body)

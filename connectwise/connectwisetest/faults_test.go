@@ -78,6 +78,18 @@ func TestThrottle(t *testing.T) {
 	assert.Equal(t, 429, r.status)
 	assert.Equal(t, "TooManyRequests", r.obj(t)["code"])
 	assert.Equal(t, 200, c.do("GET", "company/companies", nil).status)
+	s.ThrottleNext(AnyRoute, 1, -1, false)
+	r = c.do("GET", "company/contacts", nil)
+	assert.Equal(t, 429, r.status)
+	assert.NotContains(t, r.header, "Retry-After")
+}
+
+func TestRateLimitOmitRetryAfter(t *testing.T) {
+	_, c := setup(t, Options{RateLimit: 1, RateLimitOmitRetryAfter: true})
+	assert.Equal(t, 200, c.do("GET", "company/companies", nil).status)
+	r := c.do("GET", "company/companies", nil)
+	assert.Equal(t, 429, r.status)
+	assert.NotContains(t, r.header, "Retry-After")
 }
 
 func TestRateLimitWindow(t *testing.T) {

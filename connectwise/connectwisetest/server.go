@@ -56,6 +56,10 @@ type Options struct {
 	// RateLimitJSON sends a JSON body with throttled calls instead of the
 	// Cloudflare HTML page the cloud edge serves (connectwise-api.md §8).
 	RateLimitJSON bool
+	// RateLimitOmitRetryAfter sends throttled calls without a Retry-After
+	// header. The API documents one on every 429 (connectwise-api.md §8, S5);
+	// whether the Cloudflare edge always sends it is not recorded.
+	RateLimitOmitRetryAfter bool
 	// ForecastAsArray makes GET /sales/opportunities/{id}/forecast answer a JSON
 	// array holding the Forecast object, as the OpenAPI spec declares, instead
 	// of the Forecast object itself (the model shape). Which one live tenants
