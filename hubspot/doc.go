@@ -53,14 +53,17 @@
 // # Pagination
 //
 // List calls return one page and the next cursor in [Response].NextAfter;
-// ListIter, [ObjectsService.SearchIter], [OwnersService.ListIter] and
+// ListIter, [ObjectsService.SearchIter], [OwnersService.ListIter],
+// [AssociationsService.ListIter] (one record's associations) and
 // [ListsService.MembershipsIter] return lazy iter.Seq2 iterators that fetch pages as
 // they are consumed and stop on break. SearchIter orders by hs_object_id and, when
 // paging would pass HubSpot's 10,000-result cap, re-queries with hs_object_id greater
 // than the last id seen instead of paging into a 400.
 //
-// Batch methods take any number of inputs and send them 100 per request (association
-// reads 1,000 per request).
+// Batch methods (records, associations, property definitions) take any number of
+// inputs and send them 100 per request (association reads 1,000 per request). A
+// list asked for with PropertiesWithHistory may come back in smaller pages than
+// the limit asked for: follow NextAfter rather than counting.
 //
 // # Errors
 //

@@ -25,12 +25,26 @@
 // /crm/v4/associations/…): objects (contacts, companies, deals, tickets, products,
 // line_items and custom types such as 2-12345, by name or by 0-1-style id), batch
 // read/create/update/upsert/archive, search, merge, gdpr-delete, properties and
-// groups, associations (batch create, default, read, archive, labels), owners,
+// groups, associations (batch create, default, read, archive, labels; record-level
+// list, default and labelled PUT, DELETE), owners,
 // pipelines, lists and memberships, and the OAuth token endpoints. Reads honour
 // properties (requested-but-empty values come back null), propertiesWithHistory
-// and associations; writes maintain hs_object_id, the create and last-modified
-// properties and createdAt/updatedAt, and enforce read-only properties, unique
-// values and, on 2026-09 paths, [Options.RequiredProperties].
+// and associations; archived=true (a query parameter, batch read included) returns
+// only archived records. Writes maintain hs_object_id, the create and
+// last-modified properties and createdAt/updatedAt, and enforce read-only
+// properties, unique values and, on 2026-09 paths, [Options.RequiredProperties].
+// Writes keyed on idProperty hs_object_id get the non-unique 400.
+//
+// # Rules the sources leave open
+//
+// Where HubSpot's behaviour is documented only loosely, the fake takes the likely
+// reading and an option changes it: [Options.LifecycleBackward] (lifecyclestage
+// only moves forward unless cleared: a backward write is dropped by default, or
+// refused), [Options.RequireContactIdentity] (a contact create without email,
+// firstname or lastname; accepted by default), [Options.PropertyNames] (the
+// pattern new property names must match), [Options.HistoryPageLimit] (the smaller
+// list page when propertiesWithHistory is asked for; 50) and
+// [Options.MaxURLLength] (414 for over-long URLs; off by default).
 //
 // # Authentication
 //
@@ -49,7 +63,9 @@
 // Every non-search response carries the X-HubSpot-RateLimit-* headers. With
 // [RateLimits.Enforce] the fake answers 429 with HubSpot's body and policyName
 // TEN_SECONDLY_ROLLING (rolling window per app), DAILY (fixed window) or, on search,
-// SECONDLY (5 per second; search responses carry no rate-limit headers).
+// SECONDLY (5 per second; search responses carry no rate-limit headers). The
+// associations API has its own budget ([RateLimits].AssociationsMax, 100 per 10 s)
+// for its batch and record-level calls.
 // Windows are configurable so tests stay fast; [Options.Now] injects a clock.
 //
 // # Pagination
