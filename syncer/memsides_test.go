@@ -25,7 +25,8 @@ type memHS struct {
 	assoc  map[string]bool
 	writes int
 	calls  int64
-	sink   bool // forget written records (memory benchmarks)
+	sink   bool  // forget written records (memory benchmarks)
+	fail   error // when set, upserts stop with it (a daily limit)
 }
 
 func newMemHS(now func() time.Time) *memHS {
@@ -152,6 +153,13 @@ func (m *memHS) write(objectType string, inputs []syncer.HubSpotWrite, upsert bo
 }
 
 func (m *memHS) Upsert(_ context.Context, objectType string, inputs []syncer.HubSpotWrite) ([]syncer.HubSpotResult, error) {
+	if m.fail != nil {
+		out := make([]syncer.HubSpotResult, len(inputs))
+		for i := range out {
+			out[i].Err = m.fail
+		}
+		return out, m.fail
+	}
 	return m.write(objectType, inputs, true), nil
 }
 
