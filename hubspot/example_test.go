@@ -194,3 +194,33 @@ func ExampleFormatDate() {
 	// 2026-09-08
 	// true
 }
+
+// A contact's companies, read one record at a time with the types linking them
+// (the Primary label comes with the unlabelled default).
+func ExampleAssociationsService_ListIter() {
+	fake := hubspottest.New(hubspottest.Options{})
+	defer fake.Close()
+	hs := fake.Client()
+	ctx := context.Background()
+	contact, _ := fake.CreateRecord("contacts", map[string]string{"email": "ann@acme.example"})
+	company, _ := fake.CreateRecord("companies", map[string]string{"name": "Acme"})
+
+	_, _, err := hs.Associations.Create(ctx, hubspot.ObjectContacts, contact, hubspot.ObjectCompanies, company,
+		[]hubspot.AssociationSpec{hubspot.DefinedType(hubspot.ContactToCompanyPrimary)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for a, err := range hs.Associations.ListIter(ctx, hubspot.ObjectContacts, contact, hubspot.ObjectCompanies, nil) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, t := range a.Types {
+			fmt.Println(a.ID == company, t.TypeID, t.Label)
+		}
+	}
+	// Output:
+	// true 1 Primary
+	// true 279
+}
