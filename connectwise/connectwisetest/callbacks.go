@@ -295,15 +295,21 @@ func levelMatches(cb Record, typ string, id int, rec Record) bool {
 
 // enqueueDelivery builds the PascalCase envelope (payload
 // callback-payload-contact-*.json): Entity is the record as an escaped JSON
-// string without communicationItems and customFields (the recorded Entity is
-// a summary), null on delete. ConnectWise appends the record id to the
-// registered url as a raw string (§9, amp-labs subscriber/create.go).
+// string, null on delete. The recorded contact Entity is a summary: next to
+// what a GET returns it lacks every array (communicationItems, customFields,
+// and types, which GET always sends, "types": [] included) and
+// ignoreDuplicates, so the fake leaves those out. ConnectWise appends the
+// record id to the registered url as a raw string (§9, amp-labs
+// subscriber/create.go).
 func (s *Server) enqueueDelivery(cb Record, typ, action string, id int, rec Record, member string) {
 	var entity any
 	if rec != nil {
 		e := cloneRecord(rec)
-		delete(e, "communicationItems")
-		delete(e, "customFields")
+		for k, v := range e {
+			if _, isArray := v.([]any); isArray || k == "ignoreDuplicates" {
+				delete(e, k)
+			}
+		}
 		b, _ := marshal(e)
 		entity = string(b)
 	}

@@ -129,7 +129,8 @@
 // Callbacks registered through POST /system/callbacks are delivered for
 // writes to companies, contacts, opportunities and tickets: a POST to the
 // registered url with the record id appended, the PascalCase envelope
-// (Action, Type, ID, Entity as an escaped JSON string or null on delete,
+// (Action, Type, ID, Entity as an escaped JSON string holding a summary of
+// the record without its arrays, or null on delete,
 // MemberId, MessageId, FromUrl, CompanyId, Metadata.key_url) and
 // x-content-signature = base64(HMAC-SHA256(key = SHA256(signing_key), body)).
 // The key URL is served by the fake, without authentication, as
