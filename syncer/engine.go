@@ -171,7 +171,45 @@ func New(cfg Config) (*Engine, error) {
 		}
 		from.assocs = append(from.assocs, a)
 	}
+	e.objects = dependencyOrder(e.objects)
 	return e, nil
+}
+
+// dependencyOrder orders objects so that each comes after the objects its
+// associations point to (companies before contacts before deals), keeping the
+// spec order otherwise; a cycle keeps the spec order for its members.
+func dependencyOrder(objs []*objectSpec) []*objectSpec {
+	out := make([]*objectSpec, 0, len(objs))
+	placed := map[string]bool{}
+	for len(out) < len(objs) {
+		progress := false
+		for _, o := range objs {
+			if placed[o.name] {
+				continue
+			}
+			ready := true
+			for _, a := range o.assocs {
+				if a.To != o.name && !placed[a.To] {
+					ready = false
+				}
+			}
+			if ready {
+				out = append(out, o)
+				placed[o.name] = true
+				progress = true
+			}
+		}
+		if !progress { // a cycle: take the first unplaced object as it is
+			for _, o := range objs {
+				if !placed[o.name] {
+					out = append(out, o)
+					placed[o.name] = true
+					break
+				}
+			}
+		}
+	}
+	return out
 }
 
 func newObjectSpec(o *mapping.Object, idProp string, unique map[string]bool) (*objectSpec, error) {

@@ -221,3 +221,11 @@ func TestCursorRules(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, rep.Count("companies", syncer.OutcomeCreated))
 }
+
+// Objects sync in dependency order whatever the spec order.
+func TestDependencyOrder(t *testing.T) {
+	s := spec("companies", "contacts", "deals")
+	s.Objects[0], s.Objects[2] = s.Objects[2], s.Objects[0]
+	e := newMemEnv(t, s, nil)
+	assert.Equal(t, []string{"companies", "contacts", "deals"}, e.eng.Objects())
+}
