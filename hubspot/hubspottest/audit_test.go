@@ -170,3 +170,19 @@ func TestWritesRefuseHsObjectIDAsIDProperty(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, r.Status)
 	assert.Equal(t, http.StatusOK, call(t, s, "GET", "/crm/v3/objects/contacts/"+id+"?idProperty=hs_object_id", nil).Status, "reads accept it")
 }
+
+// A list limit above 100 is refused by default and clamped on request; HubSpot's
+// answer is not documented (hubspot-api.md §4 List).
+func TestListLimitAbove100(t *testing.T) {
+	s := NewServer(t, Options{})
+	assert.Equal(t, http.StatusBadRequest, call(t, s, "GET", "/crm/v3/objects/contacts?limit=101", nil).Status)
+	s = NewServer(t, Options{ClampListLimit: true})
+	for range 101 {
+		_, err := s.CreateRecord("contacts", map[string]string{"firstname": "x"})
+		require.NoError(t, err)
+	}
+	r := call(t, s, "GET", "/crm/v3/objects/contacts?limit=500", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	assert.Len(t, r.list("results"), 100)
+	assert.NotNil(t, r.JSON["paging"])
+}

@@ -73,9 +73,13 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	limit, ok := intParam(q, "limit", 10)
+	if ok && limit > 100 && s.opts.ClampListLimit {
+		limit = 100
+	}
 	if !ok || limit < 1 || limit > 100 {
 		// "You can retrieve up to 100 … in one request" (hubspot-api.md §4). Whether
-		// HubSpot clamps or refuses a larger limit is not documented; the fake refuses.
+		// HubSpot clamps or refuses a larger limit is not documented; the fake
+		// refuses unless Options.ClampListLimit.
 		validationError(w, "limit must be between 1 and 100, got %q", q.Get("limit"))
 		return
 	}

@@ -81,6 +81,11 @@ type Options struct {
 	// nor the body, so this is off by default; a long properties= list on GET
 	// is where a client meets it.
 	MaxURLLength int
+	// ClampListLimit answers a list call whose limit exceeds 100 with 100
+	// records instead of a 400. "You can retrieve up to 100 … in one request"
+	// (hubspot-api.md §4 List) does not say which HubSpot does; refusing is the
+	// default so that a client that relies on more fails in tests.
+	ClampListLimit bool
 	// HistoryPageLimit is the largest list page when propertiesWithHistory is
 	// requested: the spec says its use "will reduce the maximum number of
 	// contacts that can be read by a single request" without giving the figure
