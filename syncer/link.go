@@ -108,12 +108,11 @@ func (ps *passState) add(p *pair) {
 
 // op returns the pair's operation, creating it.
 func (ps *passState) opOf(p *pair) *Operation {
-	for _, op := range ps.plan.Operations {
-		if op.p == p {
-			return op
-		}
+	if p.op != nil {
+		return p.op
 	}
 	op := &Operation{Object: ps.o.name, Source: p.source, p: p}
+	p.op = op
 	if p.link != nil {
 		op.HubSpotID, op.ConnectWiseID = p.link.HubSpotID, p.link.ConnectWiseID
 	}
@@ -222,14 +221,7 @@ func (ps *passState) match(ctx context.Context) error {
 	return ps.matchFromHubSpot(ctx, uhs)
 }
 
-func (ps *passState) hasOp(p *pair) bool {
-	for _, op := range ps.plan.Operations {
-		if op.p == p {
-			return true
-		}
-	}
-	return false
-}
+func (ps *passState) hasOp(p *pair) bool { return p.op != nil }
 
 func (ps *passState) invalid(p *pair, err error) {
 	op := ps.opOf(p)

@@ -40,6 +40,7 @@ type pair struct {
 
 	settledFlag int8 // 0 unknown, 1 settled, -1 not
 	merged      bool // folded into another pair by matching
+	op          *Operation
 }
 
 func deadKey(side Side, id string) string { return string(side) + ":" + id }
