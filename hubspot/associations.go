@@ -237,11 +237,7 @@ func (s *AssociationsService) ReadBatch(ctx context.Context, from, to string, fr
 		Paging *Paging  `json:"paging"`
 	}
 	b := newBatchCall(s.client, "read associations "+from+" to "+to, len(fromIDs))
-	items := make([]batchItem, len(fromIDs))
-	for i, id := range fromIDs {
-		items[i] = batchItem{index: i, id: id}
-	}
-	items = uniqueIDs(b, items, "id")
+	items := keyItems(b, fromIDs, "id")
 	out := make(map[string][]AssociatedObject, len(items))
 	for _, it := range items {
 		out[it.id] = []AssociatedObject{}

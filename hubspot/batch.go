@@ -212,6 +212,16 @@ func traceIDs(b *batchCall, n int, own func(i int) string, id func(i int) string
 	return items
 }
 
+// keyItems turns keys (record ids, property names) into batch items, rejecting
+// empty and repeated ones (see uniqueIDs); field names the key in errors.
+func keyItems(b *batchCall, keys []string, field string) []batchItem {
+	items := make([]batchItem, len(keys))
+	for i, k := range keys {
+		items[i] = batchItem{index: i, id: k}
+	}
+	return uniqueIDs(b, items, field)
+}
+
 // uniqueIDs drops and rejects inputs whose id repeats an earlier input's id: HubSpot
 // fails the whole request for "Duplicate IDs found in batch input" (payload
 // contacts-batch-update-400-duplicate-ids), so one repeated id would sink 99 others.

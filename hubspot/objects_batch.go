@@ -22,11 +22,7 @@ type BatchReadOptions struct {
 // records it found. Duplicate or empty ids are rejected before sending.
 func (s *ObjectsService) BatchRead(ctx context.Context, ids []string, opts *BatchReadOptions) ([]*Object, *Response, error) {
 	b := newBatchCall(s.client, "batch read "+s.objectType, len(ids))
-	items := make([]batchItem, len(ids))
-	for i, id := range ids {
-		items[i] = batchItem{index: i, id: id}
-	}
-	items = uniqueIDs(b, items, "id")
+	items := keyItems(b, ids, "id")
 	var o BatchReadOptions
 	if opts != nil {
 		o = *opts
@@ -234,11 +230,7 @@ func (s *ObjectsService) BatchUpsert(ctx context.Context, inputs []BatchUpsertIn
 // unknown ids are not reported. Repeating is harmless, so failures are retried.
 func (s *ObjectsService) BatchArchive(ctx context.Context, ids []string) (*Response, error) {
 	b := newBatchCall(s.client, "batch archive "+s.objectType, len(ids))
-	items := make([]batchItem, len(ids))
-	for i, id := range ids {
-		items[i] = batchItem{index: i, id: id}
-	}
-	items = uniqueIDs(b, items, "id")
+	items := keyItems(b, ids, "id")
 	type input struct {
 		ID string `json:"id"`
 	}

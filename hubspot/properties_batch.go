@@ -49,11 +49,7 @@ func (s *PropertiesService) BatchCreate(ctx context.Context, objectType string, 
 // names are not reported; repeating is harmless and retried.
 func (s *PropertiesService) BatchArchive(ctx context.Context, objectType string, names []string) (*Response, error) {
 	b := newBatchCall(s.client, "batch archive properties of "+objectType, len(names))
-	items := make([]batchItem, len(names))
-	for i, n := range names {
-		items[i] = batchItem{index: i, id: n}
-	}
-	items = uniqueIDs(b, items, "name")
+	items := keyItems(b, names, "name")
 	type input struct {
 		Name string `json:"name"`
 	}
