@@ -141,3 +141,55 @@ func TestRecordErrorNamesFieldAndHidesSecrets(t *testing.T) {
 		assert.NotContains(t, dls[0].Err, secret)
 	}
 }
+
+// Deals both ways: edits flow each way once, quiet passes write nothing.
+func TestDealsBothWays(t *testing.T) {
+	s := spec("companies", "contacts", "deals")
+	var e *env
+	e = newEnv(t, s, func(c *syncer.Config) {
+		c.Lookups = func(ctx context.Context) (*mapping.Lookups, error) {
+			owners, err := syncer.OwnerTable(ctx, e.hsc, e.cwc)
+			if err != nil {
+				return nil, err
+			}
+			lk := mapping.NewLookups()
+			lk.SetTable(mapping.TableOwners, owners)
+			lk.SetTable(mapping.TableDealStages, map[string]string{"1": "appointmentscheduled", "2": "qualifiedtobuy"})
+			return lk, nil
+		}
+	})
+	e.hsSrv.AddOwner(hubspottest.Owner{Email: "JSmith@example.com", FirstName: "John", LastName: "Smith"})
+	acme := e.cwCompany("Acme Corp", "AcmeCorp")
+	ann := e.cwContact("Ann", "Lee", "ann@acme.example", acme)
+	opp := e.cwOpportunity("Managed services", acme, ann, 1500)
+	rep := e.run()
+	require.Empty(t, rep.Errors())
+	deal := e.link("deals", opp).HubSpotID
+	quiet := func() {
+		t.Helper()
+		for range 2 {
+			e.hsSrv.ResetCalls()
+			e.cwSrv.ResetCalls()
+			rep := e.run()
+			require.Empty(t, rep.Errors())
+			assert.Zero(t, e.writes(), rep.String())
+		}
+	}
+	quiet()
+	_, _, err := e.hsc.Deals.Update(e.ctx, deal, map[string]string{"dealname": "Managed services 2027", "dealstage": "qualifiedtobuy"}, nil)
+	require.NoError(t, err)
+	rep = e.run()
+	require.Empty(t, rep.Errors())
+	o, _ := e.cwSrv.Get(connectwisetest.Opportunities, opp)
+	assert.Equal(t, "Managed services 2027", o["name"])
+	assert.EqualValues(t, 2, o["stage"].(map[string]any)["id"])
+	quiet()
+	_, err = e.cwSrv.Update(connectwisetest.Opportunities, opp, map[string]any{"notes": "Renewal due"})
+	require.NoError(t, err)
+	rep = e.run()
+	require.Empty(t, rep.Errors())
+	for _, d := range e.hsAll("deals", "description") {
+		assert.Equal(t, "Renewal due", d.Properties["description"])
+	}
+	quiet()
+}
