@@ -35,8 +35,9 @@
 // default [DefaultRateLimit]; ConnectWise publishes no number) waited on by every
 // attempt, retries up to [WithRetry], and this policy:
 //
-//   - 429 is always retried, after the Retry-After seconds the API promises; the
-//     body is not read (at the Cloudflare edge it is an HTML page);
+//   - 429 is always retried, after the Retry-After seconds the API promises (or
+//     the client's own backoff when the header is missing); the body is not read
+//     (at the Cloudflare edge it is an HTML page);
 //   - 502, 503, 504 and transport errors (timeouts, resets) are retried only for
 //     requests that cannot duplicate a write: GET, PUT, DELETE, and PATCH requests
 //     made only of replace operations (a replace sets a field to an absolute value,
@@ -78,11 +79,21 @@
 // Create (POST), Update (PUT), Patch (JSON Patch: [Replace], [Add], [Remove]) and
 // Delete. Prefer Patch: a PUT of a partly read record clears what it omits, and a
 // contact PUT leaves custom fields untouched. Patches made only of replace operations
-// are retried like GETs; creates never are. Two observed PATCH quirks
-// (connectwise-api.md §5): on records with custom fields the API may answer 400
-// unless the patch also carries a /customFields replace ([SetCustomFields]), and a
-// company PATCH re-validates the whole stored record, so untouched legacy fields can
-// fail it. [LookupService.GetMany] fetches records by id in batches of "id in (...)"
+// are retried like GETs; creates never are. Observed write quirks the client
+// handles or reports (connectwise-api.md §5):
+//
+//   - on records with custom fields the API may answer 400 unless the patch carries
+//     a /customFields replace, so [Resource.Patch] appends an empty one when the
+//     operations have none ([SetCustomFields] writes values);
+//   - a company PATCH re-validates the whole stored record, so untouched legacy
+//     fields can fail it (an *[APIError] naming the field);
+//   - company types can be sent on create only; afterwards
+//     [CompaniesService.SetTypes] (or AddType / RemoveTypeAssociation) changes them
+//     through typeAssociations;
+//   - the 201 answer of a contact create leaves communicationItems out, so Create
+//     reads the contact back when it sent some.
+//
+// [LookupService.GetMany] fetches records by id in batches of "id in (...)"
 // conditions. [NewResource] serves any other collection, typed or as [RawRecord].
 //
 // # Custom fields

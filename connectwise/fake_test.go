@@ -299,3 +299,30 @@ func TestFakeContactCreateReadsItemsBack(t *testing.T) {
 	assert.NotZero(t, ct.ID)
 	assert.Nil(t, ct.CommunicationItems, "the 201 record, as sent by the server")
 }
+
+// Company types are set on create only; afterwards SetTypes goes through
+// typeAssociations (connectwise-api.md §5, S10).
+func TestFakeCompanySetTypes(t *testing.T) {
+	_, c, _ := fakeClient(t, connectwisetest.Options{})
+	ctx := context.Background()
+	co, _, err := c.Companies.Create(ctx, &connectwise.Company{Identifier: connectwise.Ptr("TYPES"), Name: connectwise.Ptr("Types Co"),
+		AddressLine1: connectwise.Ptr("1 Road"), Types: []connectwise.Reference{*connectwise.Ref(1)}})
+	require.NoError(t, err)
+	require.Len(t, co.Types, 1)
+
+	_, _, err = c.Companies.Patch(ctx, co.ID, connectwise.Replace("types", []connectwise.Reference{*connectwise.Ref(2)}))
+	assert.ErrorIs(t, err, connectwise.ErrValidation, "types only on create")
+
+	require.NoError(t, c.Companies.SetTypes(ctx, co.ID, 2, 3))
+	got, _, err := c.Companies.Get(ctx, co.ID)
+	require.NoError(t, err)
+	var ids []int
+	for _, r := range got.Types {
+		ids = append(ids, r.ID)
+	}
+	assert.ElementsMatch(t, []int{2, 3}, ids)
+	as, _, err := c.Companies.TypeAssociations(ctx, co.ID)
+	require.NoError(t, err)
+	assert.Len(t, as, 2)
+	assert.Equal(t, co.ID, as[0].Company.ID)
+}
