@@ -63,6 +63,8 @@ func (e *Engine) Backfill(ctx context.Context, opts *BackfillOptions) (*Report, 
 	if o.PageSize <= 0 || o.PageSize > pageSize {
 		o.PageSize = pageSize
 	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	p, err := e.newPlan(ctx)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/hubwise/hubwise/mapping"
@@ -62,10 +63,11 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Engine runs sync passes for one tenant. It is safe for concurrent use, but
-// passes of one tenant should not overlap (use a [Leaser] store across
-// processes).
+// Engine runs sync passes for one tenant. It is safe for concurrent use: Run,
+// Apply and Backfill of one Engine take turns. Engines in several processes
+// must not serve one tenant at the same time (issue 7 adds leases for that).
 type Engine struct {
+	mu      sync.Mutex // serialises the passes that write
 	cfg     Config
 	tenant  string
 	hs      HubSpotSide

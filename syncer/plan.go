@@ -134,6 +134,8 @@ func (e *Engine) newPlan(ctx context.Context) (*Plan, error) {
 // Run plans and applies one pass for every enabled object, in dependency order,
 // so that associations find the links made earlier in the same pass.
 func (e *Engine) Run(ctx context.Context) (*Report, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	p, err := e.newPlan(ctx)
 	if err != nil {
 		return nil, err
@@ -159,6 +161,8 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Report, error) {
 	if p == nil || p.Tenant != e.tenant {
 		return nil, fmt.Errorf("syncer: Apply: plan is nil or of another tenant")
 	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	p.calls0 = [2]int64{calls(e.hs), calls(e.cw)}
 	rep := e.newReport(p)
 	for _, op := range p.Objects {
