@@ -132,8 +132,8 @@ func windowLimiter(n int, per time.Duration) *rate.Limiter {
 	return rate.NewLimiter(rate.Limit(refill), burst)
 }
 
-// forRequest picks the bucket of a request: search, association batch, OAuth (none),
-// or the general one.
+// forRequest picks the buckets of a request: search, association batch, OAuth
+// (none), record-level associations (general and associations), or the general one.
 func (l *limiters) forRequest(req *http.Request) []*rate.Limiter {
 	if l == nil {
 		return nil
@@ -148,6 +148,10 @@ func (l *limiters) forRequest(req *http.Request) []*rate.Limiter {
 		if strings.Contains(p, "/batch/") {
 			return []*rate.Limiter{l.associations}
 		}
+	case (strings.HasPrefix(p, "/crm/objects/") || strings.HasPrefix(p, "/crm/v4/objects/")) && strings.Contains(p, "/associations"):
+		// Record-level association calls belong to the associations API too, and
+		// are not ten-secondly exempt: they take a token from both buckets.
+		return []*rate.Limiter{l.general, l.associations}
 	}
 	return []*rate.Limiter{l.general}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 )
 
 const tenSecondly429 = `{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","correlationId":"c","policyName":"TEN_SECONDLY_ROLLING"}`
@@ -237,6 +238,9 @@ func TestLimiterSelection(t *testing.T) {
 	assert.Equal(t, l.general, l.forRequest(req("/crm/objects/2026-09/contacts/batch/upsert"))[0])
 	assert.Equal(t, l.associations, l.forRequest(req("/crm/associations/2026-09/contacts/companies/batch/read"))[0])
 	assert.Equal(t, l.associations, l.forRequest(req("/crm/v4/associations/contacts/companies/batch/create"))[0])
+	assert.Equal(t, []*rate.Limiter{l.general, l.associations}, l.forRequest(req("/crm/objects/2026-09/contacts/1/associations/companies")))
+	assert.Equal(t, []*rate.Limiter{l.general, l.associations}, l.forRequest(req("/crm/v4/objects/contacts/1/associations/default/companies/2")))
+	assert.Equal(t, l.general, l.forRequest(req("/crm/associations/2026-09/contacts/companies/labels"))[0])
 	assert.Nil(t, l.forRequest(req("/oauth/2026-03/token")))
 	assert.InDelta(t, 9.0, float64(l.general.Limit()), 0.001, "100 per 10 s: 9/s after a burst of 10")
 	assert.Equal(t, 10, l.general.Burst())
