@@ -248,11 +248,12 @@ func (f *fakes) edit() ([]string, error) {
 	out = append(out, fmt.Sprintf("contact #%v (%s %s) is now Chief Technology Officer", k0["id"], k0["firstName"], k0["lastName"]))
 	if f.data.Options().Opportunities > 0 && f.data.Options().Contacts > 0 {
 		op := f.data.Opportunity(0).Record
+		negotiation := dataset.SalesStages()[3]
 		if _, err := f.cw.Update(connectwisetest.Opportunities, int(op["id"].(float64)), map[string]any{
-			"stage": map[string]any{"id": dataset.Stages[3].ID}, "notes": "Verbal yes; contract out."}); err != nil {
+			"stage": map[string]any{"id": negotiation.ID}, "notes": "Verbal yes; contract out."}); err != nil {
 			return nil, fmt.Errorf("edit opportunity: %w", err)
 		}
-		out = append(out, fmt.Sprintf("opportunity #%v moved to stage %s", op["id"], dataset.Stages[3].Name))
+		out = append(out, fmt.Sprintf("opportunity #%v moved to stage %s", op["id"], negotiation.Name))
 	}
 	nc, err := f.cw.Create(connectwisetest.Companies, map[string]any{"identifier": "NewLeafDental", "name": "New Leaf Dental",
 		"addressLine1": "12 Orchard Rd", "city": "Boise", "state": "ID", "zip": "83702", "website": "www.newleafdental.example",

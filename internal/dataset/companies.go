@@ -29,12 +29,17 @@ var (
 	EmailPrivate   = Ref{2, "Email - Private"}
 	PhoneWork      = Ref{3, "Phone - Work"}
 	FaxWork        = Ref{6, "Fax - Work"}
-	Stages         = []Ref{{1, "Prospect"}, {2, "Qualified"}, {3, "Proposal"}, {4, "Negotiation"}}
 	OppOpen        = Ref{1, "Open"}
 	OppWon         = Ref{2, "Won"}
 	OppLost        = Ref{3, "Lost"}
 	CountryUS      = Ref{1, "United States"}
 )
+
+// SalesStages returns the sales stages of the fake's default tenant in
+// sequence order (a fresh slice each call).
+func SalesStages() []Ref {
+	return []Ref{{1, "Prospect"}, {2, "Qualified"}, {3, "Proposal"}, {4, "Negotiation"}}
+}
 
 // Custom fields (user-defined fields) of the fake's default tenant, by screen:
 // companies cp100, contacts ct300, opportunities op100 (connectwisetest

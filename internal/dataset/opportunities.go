@@ -81,7 +81,7 @@ func (d *Dataset) Opportunity(i int) Opportunity {
 	}
 	core, _ := d.companyCore(c)
 	cc, _ := d.contactCore(max(contact, 0))
-	stage := pick(r, Stages)
+	stage := pick(r, SalesStages())
 	status := OppOpen
 	switch n := r.IntN(10); {
 	case n == 0:
