@@ -1,6 +1,7 @@
 package syncer_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/hubwise/hubwise/connectwise/connectwisetest"
 	"github.com/hubwise/hubwise/hubspot"
+	"github.com/hubwise/hubwise/hubspot/hubspottest"
 	"github.com/hubwise/hubwise/mapping"
 	"github.com/hubwise/hubwise/syncer"
 )
@@ -214,4 +216,57 @@ func TestTransientFailureBackoff(t *testing.T) {
 	dls, err := e.eng.DeadLetters(e.ctx, "")
 	require.NoError(t, err)
 	assert.Empty(t, dls)
+}
+
+// A HubSpot record outside the toConnectWise filter stays in HubSpot.
+func TestFilterTowardConnectWise(t *testing.T) {
+	s := spec("companies")
+	s.Objects[0].Direction = mapping.ToConnectWise
+	s.Objects[0].Match = []mapping.MatchKey{{HubSpot: mapping.PropCWCompanyIdentifier}}
+	s.Objects[0].Filters.ToConnectWise = &mapping.Filter{Path: "city", Op: mapping.Ne, Value: "Internal"}
+	e := newEnv(t, s, nil)
+	before := e.cwSrv.Len(connectwisetest.Companies)
+	e.hsCreate("companies", map[string]string{"name": "Keep", "cw_company_identifier": "Keep", "city": "Springfield"})
+	e.hsCreate("companies", map[string]string{"name": "Ours", "cw_company_identifier": "Ours", "city": "internal"})
+	rep := e.run()
+	assert.Equal(t, 1, rep.Count("companies", syncer.OutcomeCreated))
+	assert.Equal(t, 1, rep.Count("companies", syncer.OutcomeSkipped))
+	assert.Equal(t, before+1, e.cwSrv.Len(connectwisetest.Companies))
+}
+
+// A record that failed toward HubSpot because of missing reference data is
+// retried with RetryNow once the data is fixed.
+func TestRetryNowAfterFix(t *testing.T) {
+	s := spec("companies", "contacts", "deals")
+	for i := range s.Objects {
+		s.Objects[i].Direction = mapping.ToHubSpot
+	}
+	stages, owners := map[string]string{}, map[string]string{}
+	e := newEnv(t, s, func(c *syncer.Config) {
+		c.Lookups = func(context.Context) (*mapping.Lookups, error) {
+			lk := mapping.NewLookups()
+			lk.SetTable(mapping.TableOwners, owners)
+			lk.SetTable(mapping.TableDealStages, stages)
+			return lk, nil
+		}
+	})
+	acme := e.cwCompany("Acme Corp", "AcmeCorp")
+	ann := e.cwContact("Ann", "Lee", "ann@acme.example", acme)
+	opp := e.cwOpportunity("Managed services", acme, ann, 0)
+	rep := e.run()
+	require.Equal(t, 1, rep.Count("deals", syncer.OutcomeFailed), rep.String())
+	var re *syncer.RecordError
+	require.ErrorAs(t, rep.Errors()[0], &re)
+	assert.Equal(t, "dealstage", re.Field)
+	assert.ErrorIs(t, re, mapping.ErrUnmapped)
+
+	stages["1"] = "appointmentscheduled" // the user fills the tables
+	owners["244"] = e.hsSrv.AddOwner(hubspottest.Owner{Email: "jsmith@example.com"})
+	n, err := e.eng.RetryNow(e.ctx, "deals")
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	rep = e.run()
+	require.Empty(t, rep.Errors(), rep.String())
+	assert.Equal(t, 1, rep.Count("deals", syncer.OutcomeCreated))
+	e.link("deals", opp)
 }
