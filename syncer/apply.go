@@ -132,6 +132,9 @@ func (e *Engine) applyObject(ctx context.Context, p *Plan, op *ObjectPlan, rep *
 			e.log.Warn("syncer: record failed", "object", rr.Object, "hubspot_id", rr.HubSpotID, "connectwise_id", rr.ConnectWiseID, "err", rr.Err)
 		}
 		rep.add(rr)
+		if e.cfg.Observe != nil {
+			e.cfg.Observe(rr)
+		}
 	}
 	if abort != nil {
 		return abort

@@ -57,6 +57,11 @@ type Config struct {
 	// which is also the wait after a permanent error.
 	RetryBackoff, MaxRetryBackoff time.Duration
 
+	// Observe, when set, is called with the result of every record a pass or
+	// backfill handled, as it is reported: the hook for metrics and tracing
+	// (OpenTelemetry, Prometheus) without the library depending on either.
+	Observe func(RecordResult)
+
 	// Clock returns the current time (default time.Now).
 	Clock func() time.Time
 	// Logger receives structured events (default: discard).

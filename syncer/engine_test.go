@@ -229,3 +229,22 @@ func TestDependencyOrder(t *testing.T) {
 	e := newMemEnv(t, s, nil)
 	assert.Equal(t, []string{"companies", "contacts", "deals"}, e.eng.Objects())
 }
+
+// The plan renders for people, and Observe sees every record.
+func TestPlanStringAndObserve(t *testing.T) {
+	e := newMemEnv(t, spec("companies"), nil)
+	var seen []syncer.RecordResult
+	var err error
+	e.eng, err = syncer.New(syncer.Config{Tenant: "t1", HubSpot: e.hs, ConnectWise: e.cw, Mapping: compile(t, spec("companies")),
+		Store: e.store, Clock: e.clk.Now, Observe: func(r syncer.RecordResult) { seen = append(seen, r) }})
+	require.NoError(t, err)
+	e.cw.put("company/companies", map[string]any{"name": "Acme", "identifier": "Acme"})
+	p, err := e.eng.Plan(context.Background())
+	require.NoError(t, err)
+	assert.Contains(t, p.String(), `hubspot.name: "" -> "Acme"`)
+	assert.Contains(t, p.String(), "1 to create")
+	_, err = e.eng.Apply(context.Background(), p)
+	require.NoError(t, err)
+	require.Len(t, seen, 1)
+	assert.Equal(t, syncer.OutcomeCreated, seen[0].Outcome)
+}

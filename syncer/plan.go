@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hubwise/hubwise/mapping"
@@ -201,4 +202,65 @@ func (ps *passState) planRest(ctx context.Context) error {
 		return err
 	}
 	return ps.decide(ctx)
+}
+
+// Count returns how many operations of the plan have kind k.
+func (p *Plan) Count(k OpKind) int {
+	n := 0
+	for _, o := range p.Objects {
+		for _, op := range o.Operations {
+			if op.Kind == k {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// String renders the plan for people: one line per operation that writes or
+// skips for a reason other than "unchanged"/"echo", with its field changes
+// (before -> after) indented below.
+func (p *Plan) String() string {
+	var b strings.Builder
+	for _, o := range p.Objects {
+		for _, op := range o.Operations {
+			if op.Kind == OpSkip && (op.Reason == ReasonUnchanged || op.Reason == ReasonEcho) {
+				continue
+			}
+			fmt.Fprintf(&b, "%s %s", op.Object, op.Kind)
+			if op.Target != "" {
+				fmt.Fprintf(&b, " in %s", op.Target)
+			}
+			if op.HubSpotID != "" {
+				fmt.Fprintf(&b, " hubspot=%s", op.HubSpotID)
+			}
+			if op.ConnectWiseID > 0 {
+				fmt.Fprintf(&b, " connectwise=%d", op.ConnectWiseID)
+			}
+			if op.Reason != "" {
+				fmt.Fprintf(&b, " (%s", op.Reason)
+				if op.Detail != "" {
+					fmt.Fprintf(&b, ": %s", op.Detail)
+				}
+				b.WriteString(")")
+			}
+			if op.Err != nil {
+				fmt.Fprintf(&b, ": %v", op.Err)
+			}
+			b.WriteByte('\n')
+			for _, ch := range op.Changes {
+				fmt.Fprintf(&b, "    %s.%s: %q -> %q\n", ch.Target, ch.Field, ch.Before, ch.After)
+			}
+			for _, a := range op.Associations {
+				verb := "associate"
+				if a.Remove {
+					verb = "dissociate"
+				}
+				fmt.Fprintf(&b, "    %s %s %s connectwise=%d hubspot=%s\n", a.Target, verb, a.To, a.ConnectWiseID, a.HubSpotID)
+			}
+		}
+	}
+	fmt.Fprintf(&b, "%d to create, %d to update, %d to link, %d associations only, %d skipped\n",
+		p.Count(OpCreate), p.Count(OpUpdate), p.Count(OpLink), p.Count(OpAssociate), p.Count(OpSkip))
+	return b.String()
 }
