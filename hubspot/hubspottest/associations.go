@@ -211,7 +211,7 @@ type assocReadResult struct {
 
 // page returns the associations from one record, starting after the cursor.
 func (s *Server) assocPage(from, to *store, fromID int64, after string, limit int) ([]assocTo, string) {
-	ids := s.assocs.targets(from.typ.id, fromID, to.typ.id)
+	ids := s.liveTargets(from.typ.id, fromID, to.typ.id)
 	start := 0
 	if a, err := strconv.ParseInt(after, 10, 64); err == nil {
 		for start < len(ids) && ids[start] <= a {

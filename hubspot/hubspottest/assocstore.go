@@ -194,6 +194,30 @@ func (a *assocStore) has(from string, fromID int64, to string, toID int64) bool 
 	return ok
 }
 
+// liveTargets returns the ids associated from one record to type to, leaving out
+// archived records unless Options.ArchivedAssociationsVisible. Callers hold s.mu.
+func (s *Server) liveTargets(from string, fromID int64, to string) []int64 {
+	ids := s.assocs.targets(from, fromID, to)
+	if s.opts.ArchivedAssociationsVisible {
+		return ids
+	}
+	st := s.stores[to]
+	return slices.DeleteFunc(ids, func(id int64) bool {
+		r := st.recs[id]
+		return r == nil || r.archived
+	})
+}
+
+// liveAssociated reports whether two records are associated, under the same
+// rule as liveTargets. Callers hold s.mu.
+func (s *Server) liveAssociated(from string, fromID int64, to string, toID int64) bool {
+	if !s.assocs.has(from, fromID, to, toID) {
+		return false
+	}
+	r := s.stores[to].recs[toID]
+	return s.opts.ArchivedAssociationsVisible || r != nil && !r.archived
+}
+
 // move re-points every association of (typ, old) to (typ, new), for merges.
 func (a *assocStore) move(typ string, old, new int64) {
 	for k, tos := range a.m {

@@ -186,3 +186,28 @@ func TestListLimitAbove100(t *testing.T) {
 	assert.Len(t, r.list("results"), 100)
 	assert.NotNil(t, r.JSON["paging"])
 }
+
+// Associations whose other record is archived are not listed by default (the
+// reference is silent; Options.ArchivedAssociationsVisible keeps them).
+func TestAssociationsToArchivedRecordsAreHidden(t *testing.T) {
+	for _, visible := range []bool{false, true} {
+		s := NewServer(t, Options{ArchivedAssociationsVisible: visible})
+		c, _ := s.CreateRecord("contacts", map[string]string{"email": "a@x.io"})
+		co, _ := s.CreateRecord("companies", map[string]string{"name": "A"})
+		require.Equal(t, http.StatusOK, call(t, s, "PUT", "/crm/v4/objects/contacts/"+c+"/associations/default/companies/"+co, nil).Status)
+		require.Equal(t, http.StatusNoContent, call(t, s, "DELETE", "/crm/v3/objects/companies/"+co, nil).Status)
+
+		r := call(t, s, "GET", "/crm/objects/2026-09/contacts/"+c+"/associations/companies", nil)
+		r2 := call(t, s, "POST", "/crm/associations/2026-09/contacts/companies/batch/read", map[string]any{"inputs": []map[string]any{{"id": c}}})
+		r3 := call(t, s, "GET", "/crm/objects/2026-09/contacts/"+c+"?associations=companies", nil)
+		if visible {
+			assert.Len(t, r.list("results"), 1)
+			assert.Equal(t, http.StatusOK, r2.Status)
+			assert.NotNil(t, r3.JSON["associations"])
+			continue
+		}
+		assert.Empty(t, r.list("results"))
+		assert.Equal(t, http.StatusMultiStatus, r2.Status, "no associations left: NO_ASSOCIATIONS_FOUND")
+		assert.Nil(t, r3.JSON["associations"])
+	}
+}

@@ -43,8 +43,10 @@
 // refused), [Options.RequireContactIdentity] (a contact create without email,
 // firstname or lastname; accepted by default), [Options.PropertyNames] (the
 // pattern new property names must match), [Options.HistoryPageLimit] (the smaller
-// list page when propertiesWithHistory is asked for; 50) and
-// [Options.MaxURLLength] (414 for over-long URLs; off by default).
+// list page when propertiesWithHistory is asked for; 50), [Options.ClampListLimit]
+// (a list limit above 100: refused by default), [Options.ArchivedAssociationsVisible]
+// (associations to archived records: hidden by default) and [Options.MaxURLLength]
+// (414 for over-long URLs; off by default).
 //
 // # Authentication
 //

@@ -45,7 +45,7 @@ func (s *Server) matchFilter(st *store, rec *record, f searchFilter) bool {
 	if typ, ok := strings.CutPrefix(f.PropertyName, "associations."); ok {
 		t := s.objectType(typ)
 		id, err := strconv.ParseInt(string(*f.Value), 10, 64)
-		return err == nil && s.assocs.has(st.typ.id, rec.id, t.id, id)
+		return err == nil && s.liveAssociated(st.typ.id, rec.id, t.id, id)
 	}
 	p := st.props[f.PropertyName]
 	v, has := rec.props[f.PropertyName]

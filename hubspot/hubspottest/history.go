@@ -78,7 +78,7 @@ func (s *Server) associationsJSON(st *store, r *record, names []string) map[stri
 			hasPrimary = hasPrimary || (l.Label != nil && *l.Label == "Primary")
 		}
 		var refs []assocRef
-		for _, id := range s.assocs.targets(st.typ.id, r.id, t.id) {
+		for _, id := range s.liveTargets(st.typ.id, r.id, t.id) {
 			for _, typeID := range s.assocs.m[assocKey{st.typ.id, r.id, t.id}][id] {
 				def, _ := s.assocs.lookup(st.typ.id, t.id, typeID)
 				name := base

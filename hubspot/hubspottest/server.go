@@ -86,6 +86,12 @@ type Options struct {
 	// (hubspot-api.md §4 List) does not say which HubSpot does; refusing is the
 	// default so that a client that relies on more fails in tests.
 	ClampListLimit bool
+	// ArchivedAssociationsVisible keeps listing associations whose other record
+	// is archived. How HubSpot's association reads treat a record in the recycle
+	// bin is not in the reference; the default hides them, as HubSpot's record
+	// pages do, so a job never acts on a link to a deleted record. Restoring is
+	// not modelled, so hidden associations stay stored either way.
+	ArchivedAssociationsVisible bool
 	// HistoryPageLimit is the largest list page when propertiesWithHistory is
 	// requested: the spec says its use "will reduce the maximum number of
 	// contacts that can be read by a single request" without giving the figure
