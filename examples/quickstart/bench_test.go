@@ -85,9 +85,12 @@ type minimum struct{ hubspot, connectwise float64 }
 // (hubspot-api.md §4), reads and searches not counted.
 func dataMinimum(o *options) minimum {
 	ceil := func(n, d int) float64 { return float64((n + d - 1) / d) }
-	companies, contacts := o.companies, contactsFor(o)
+	companies, contacts := o.companies, max(0, contactsFor(o))
 	opps := o.opportunities
-	if opps == 0 {
+	switch {
+	case contacts == 0:
+		opps = 0
+	case opps == 0:
 		opps = companies / 2
 	}
 	cw := ceil(companies, 1000) + ceil(contacts, 1000) + ceil(opps, 1000) + float64(opps)

@@ -233,3 +233,46 @@ func TestWrongCredentialsNeverPrinted(t *testing.T) {
 		})
 	}
 }
+
+// TestMigrationResumesAfterInterrupt stops the migration part-way (the
+// context is cancelled by the progress callback after the first page) and
+// runs it again on the same state: it resumes, and the end result has no
+// duplicate.
+func TestMigrationResumesAfterInterrupt(t *testing.T) {
+	ctx := context.Background()
+	o, err := parseFlags([]string{"-companies", "1200", "-contacts-per-company", "0", "-existing", "0", "-progress", "1ns"}, io.Discard)
+	require.NoError(t, err)
+	f, err := startFakes(ctx, o, io.Discard)
+	require.NoError(t, err)
+	defer f.Close()
+	hsc, cwc, err := f.clients()
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "state.db")
+	s, err := newSession(hsc, cwc, path, "quickstart")
+	require.NoError(t, err)
+	_, err = ensureSchema(ctx, io.Discard, s, o)
+	require.NoError(t, err)
+
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var out bytes.Buffer
+	_, err = s.eng.Backfill(cctx, &syncer.BackfillOptions{Progress: func(p syncer.Progress) {
+		out.WriteString(progressLine(p) + "\n")
+		cancel()
+	}})
+	require.Error(t, err)
+	first := f.hs.RecordCount("companies")
+	assert.Positive(t, first)
+	require.NoError(t, s.Close())
+
+	s, err = newSession(hsc, cwc, path, "quickstart")
+	require.NoError(t, err)
+	defer s.Close()
+	rep, err := migrate(ctx, &out, s, o)
+	require.NoError(t, err)
+	t.Log("\n" + out.String())
+	st := f.data.Stats()
+	assert.Equal(t, st.Companies-st.DeletedCompanies, f.hs.RecordCount("companies"), "resumed without duplicates")
+	assert.Zero(t, rep.Total(syncer.OutcomeFailed))
+	assert.Contains(t, out.String(), "ETA")
+}

@@ -34,9 +34,11 @@ type Options struct {
 	// ContactsPerCompany is used when Contacts is 0 (default 4).
 	ContactsPerCompany int
 	// Contacts is the total number of contacts; it overrides ContactsPerCompany.
+	// A negative value means none.
 	Contacts int
-	// Opportunities is the number of opportunities (default Companies/2; none
-	// when there are no contacts, since the API requires a contact).
+	// Opportunities is the number of opportunities (default Companies/2; a
+	// negative value means none, and there are none without contacts, since
+	// the API requires a contact).
 	Opportunities int
 	// Members is the number of sales reps (default 6, at most 12).
 	Members int
@@ -82,13 +84,19 @@ func Generate(opts Options) *Dataset {
 	if opts.Companies <= 0 {
 		opts.Companies = 300
 	}
-	if opts.Contacts <= 0 {
+	switch {
+	case opts.Contacts < 0:
+		opts.Contacts = 0
+	case opts.Contacts == 0:
 		if opts.ContactsPerCompany <= 0 {
 			opts.ContactsPerCompany = 4
 		}
 		opts.Contacts = opts.Companies * opts.ContactsPerCompany
 	}
-	if opts.Opportunities <= 0 {
+	switch {
+	case opts.Contacts == 0 || opts.Opportunities < 0:
+		opts.Opportunities = 0 // an opportunity needs a contact (§5)
+	case opts.Opportunities == 0:
 		opts.Opportunities = opts.Companies / 2
 	}
 	if opts.Members <= 0 {

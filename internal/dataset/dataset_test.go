@@ -67,6 +67,11 @@ func TestDefaults(t *testing.T) {
 	o = Generate(Options{Contacts: 10, Companies: 2, DuplicateEmailShare: -1}).Options()
 	assert.Equal(t, 10, o.Contacts)
 	assert.Zero(t, o.DuplicateEmailShare)
+	d := Generate(Options{Companies: 5, Contacts: -1})
+	assert.Zero(t, d.Options().Contacts)
+	assert.Zero(t, d.Options().Opportunities, "no opportunity without a contact")
+	assert.Zero(t, d.Stats().Opportunities)
+	assert.Zero(t, Generate(Options{Companies: 5, Opportunities: -1}).Options().Opportunities)
 }
 
 func runes(t *testing.T, rec map[string]any, field string, max int) {

@@ -89,11 +89,7 @@ func (d *Dataset) HubSpotContacts() iter.Seq[HubSpotRecord] {
 // deals carrying the ConnectWise Rec ID (Opportunity #).
 func (d *Dataset) HubSpotDeals() iter.Seq[HubSpotRecord] {
 	return func(yield func(HubSpotRecord) bool) {
-		n := d.opts.Opportunities
-		if d.opts.Contacts == 0 {
-			n = 0
-		}
-		for i := range n {
+		for i := range d.opts.Opportunities {
 			if !d.existing(kindOpportunity, i) {
 				continue
 			}

@@ -136,8 +136,5 @@ func (d *Dataset) Opportunity(i int) Opportunity {
 
 // Opportunities yields every opportunity in id order.
 func (d *Dataset) Opportunities() iter.Seq[Opportunity] {
-	if d.opts.Contacts == 0 {
-		return seq(0, d.Opportunity)
-	}
 	return seq(d.opts.Opportunities, d.Opportunity)
 }
