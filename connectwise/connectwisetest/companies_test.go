@@ -204,15 +204,29 @@ func TestCompanyPatchPutDelete(t *testing.T) {
 	r = c.do("DELETE", path, nil)
 	assert.Equal(t, 404, r.status)
 	assert.JSONEq(t, `{"code":"NotFound","message":"Company 250 not found"}`, string(r.body))
-	// Soft delete: still returned by id (company-get.json), left out of lists
-	// unless asked for.
+	// Soft delete: still returned by id (company-get.json) and by lists, flagged.
 	m = c.do("GET", path, nil).obj(t)
 	assert.Equal(t, true, m["deletedFlag"])
 	assert.Equal(t, "HubwiseAPI", m["deletedBy"])
 	assert.NotEmpty(t, m["dateDeleted"])
-	assert.Len(t, c.do("GET", "company/companies", nil).list(t), n-1)
+	assert.Len(t, c.do("GET", "company/companies", nil).list(t), n)
 	assert.Len(t, c.do("GET", "company/companies?conditions=deletedFlag%3Dtrue", nil).list(t), 1)
+	for _, rec := range c.do("GET", "company/companies?conditions=deletedFlag%3Dfalse", nil).list(t) {
+		assert.NotEqual(t, 250.0, rec.(map[string]any)["id"])
+	}
 	assert.JSONEq(t, `{"count":1}`, string(c.do("GET", "company/companies/count?conditions=deletedFlag%3Dtrue", nil).body))
+}
+
+func TestHideDeletedCompanies(t *testing.T) {
+	s, c := setup(t, Options{HideDeletedCompanies: true})
+	for _, id := range []string{"A", "B"} {
+		_, err := s.Create(Companies, company(id, id))
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 204, c.do("DELETE", "company/companies/250", nil).status)
+	assert.Len(t, c.do("GET", "company/companies", nil).list(t), 1)
+	assert.JSONEq(t, `{"count":1}`, string(c.do("GET", "company/companies/count", nil).body))
+	assert.Len(t, c.do("GET", "company/companies?conditions=deletedFlag%3Dtrue", nil).list(t), 1)
 }
 
 func customValue(rec map[string]any, id int) any {

@@ -49,9 +49,9 @@
 // behave as documented in connectwise-api.md §5. Every write maintains id,
 // _info.lastUpdated (second precision, "Z"), _info.updatedBy (the API member
 // identifier), _info.dateEntered and _info.enteredBy. Companies are
-// soft-deleted as in ConnectWise: still returned by id with deletedFlag,
-// dateDeleted and deletedBy, left out of lists unless the conditions name
-// deletedFlag ([Options].HardDeleteCompanies turns this off). Members are
+// soft-deleted as in ConnectWise: still returned by id and in lists with
+// deletedFlag, dateDeleted and deletedBy ([Options].HardDeleteCompanies and
+// [Options].HideDeletedCompanies change this). Members are
 // also found by identifier (/system/members/jsmith).
 //
 // # Pagination

@@ -49,7 +49,7 @@ func (s *Server) parseListQuery(def *resourceDef, r *http.Request) (*listQuery, 
 	if lq.cond, err = s.parseFor(def, q["conditions"], false); err != nil {
 		return nil, err
 	}
-	if def.softDelete {
+	if def.softDelete && s.opts.HideDeletedCompanies {
 		lq.hideDeleted = true
 		for _, c := range fields(lq.cond) {
 			if strings.EqualFold(c.Field, "deletedFlag") {

@@ -37,8 +37,7 @@ type resourceDef struct {
 	subRoutes bool
 	// softDelete keeps deleted records with deletedFlag, dateDeleted and
 	// deletedBy: a deleted company is still returned by id (payload
-	// company-get.json). Lists leave them out unless the conditions name
-	// deletedFlag (inferred: the UI hides deleted companies).
+	// company-get.json), and by lists (see Options.HideDeletedCompanies).
 	softDelete bool
 	// createOmits are fields the 201 answer of a create leaves out although
 	// they are stored (contacts: communicationItems, see

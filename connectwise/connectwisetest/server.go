@@ -107,10 +107,16 @@ type Options struct {
 	AllowArrayConditions bool
 	// HardDeleteCompanies makes DELETE /company/companies/{id} remove the
 	// record. By default companies are soft-deleted as ConnectWise does: the
-	// record keeps deletedFlag true, dateDeleted and deletedBy, is still
-	// returned by id (payload company-get.json) and drops out of lists unless
-	// the conditions name deletedFlag.
+	// record keeps deletedFlag true, dateDeleted and deletedBy, and is still
+	// returned by id (payload company-get.json) and in lists.
 	HardDeleteCompanies bool
+	// HideDeletedCompanies leaves soft-deleted companies out of lists and
+	// counts unless the conditions name deletedFlag. By default lists return
+	// them, flagged: the recorded GET by id returns a deleted company
+	// (payload company-get.json), public integrations filter lists with
+	// conditions=deletedFlag=false themselves, and nothing in the reference
+	// says lists hide them; a sync must filter on deletedFlag.
+	HideDeletedCompanies bool
 	// Empty starts the fake without the default lookup records (statuses,
 	// types, communication types, stages, members, boards, ...).
 	Empty bool
