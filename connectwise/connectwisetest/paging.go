@@ -79,6 +79,9 @@ func (s *Server) parseListQuery(def *resourceDef, r *http.Request) (*listQuery, 
 				return nil, badRequest("ApiFindCondition", fmt.Sprintf("%s is not a valid orderBy clause.", strings.TrimSpace(part)))
 			}
 			if !def.knows(f[0]) {
+				// The answer to an unknown orderBy field is not recorded; the fake
+				// gives the one recorded for an unknown conditions name
+				// (payload error-400-apifindcondition.json).
 				return nil, badRequest("ApiFindCondition", f[0]+" is not a recognized name.")
 			}
 			lq.order = append(lq.order, orderKey{path: f[0], desc: len(f) == 2 && strings.EqualFold(f[1], "desc")})
@@ -90,6 +93,8 @@ func (s *Server) parseListQuery(def *resourceDef, r *http.Request) (*listQuery, 
 		if !ok || v == "" {
 			return nil
 		}
+		// Not a number or negative: refused. Neither answer is recorded (the
+		// message is the fake's own); page=0 and pageSize=0 mean the defaults.
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
 			return badRequest("ConnectWiseApi", fmt.Sprintf("The value '%s' is not valid for %s.", v, name))
