@@ -105,7 +105,8 @@ type GetOptions struct {
 	// IDProperty makes the id argument a value of this unique property, e.g. "email"
 	// (hubspot-api.md §4: `?idProperty=`).
 	IDProperty string
-	// Archived reads an archived record.
+	// Archived reads a record in the recycle bin: with archived=true HubSpot returns
+	// only archived records (spec), so an active record is then not found.
 	Archived bool
 }
 

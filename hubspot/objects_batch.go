@@ -12,7 +12,7 @@ type BatchReadOptions struct {
 	PropertiesWithHistory []string
 	// IDProperty makes the ids values of this unique property.
 	IDProperty string
-	// Archived reads archived records.
+	// Archived reads only archived records (the archived query parameter, spec).
 	Archived bool
 }
 
