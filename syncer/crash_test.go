@@ -185,3 +185,33 @@ func TestStoreRefusesOneRecord(t *testing.T) {
 	_, err = e.store.Cursor(context.Background(), "t1", "companies/connectwise")
 	assert.NoError(t, err, "the cursor moved: the failure is dead-lettered")
 }
+
+// The same crash for contacts: the ConnectWise contact created from HubSpot is
+// found again by email on replay.
+func TestCrashBeforeStateCommitContacts(t *testing.T) {
+	var fs *flakyStore
+	e := newEnv(t, spec("companies", "contacts"), func(c *syncer.Config) {
+		fs = &flakyStore{StateStore: c.Store, fails: 1, match: func(b *syncer.Batch) bool {
+			for _, op := range b.Ops {
+				if lp, ok := op.(syncer.LinkPut); ok && lp.Link.Object == "contacts" && len(lp.Link.Base) > 0 {
+					return true
+				}
+			}
+			return false
+		}}
+		c.Store = fs
+	})
+	e.seedBoth()
+	_, err := e.eng.Run(e.ctx)
+	require.ErrorIs(t, err, syncer.ErrUnavailable)
+	assert.Equal(t, 1, countEmail(e.cwSrv.Records(connectwisetest.Contacts), "hank@globex.example"))
+	rep := e.run()
+	require.Empty(t, rep.Errors())
+	assert.Equal(t, 1, countEmail(e.cwSrv.Records(connectwisetest.Contacts), "hank@globex.example"))
+	assert.Len(t, e.hsAll("contacts"), 2)
+	e.assertNoDuplicates()
+	e.hsSrv.ResetCalls()
+	e.cwSrv.ResetCalls()
+	e.run()
+	assert.Zero(t, e.writes())
+}
