@@ -22,7 +22,8 @@ type Association struct {
 
 // DefaultAssociations returns contact to company, deal to company and deal to
 // contact, read from the ConnectWise references company/id and contact/id
-// (connectwise-api.md §6). Objects absent from the mapping are ignored.
+// (connectwise-api.md §6): what mapping.Default declares, for
+// Config.Associations when a mapping declares none.
 func DefaultAssociations() []Association {
 	return []Association{
 		{From: mapping.ObjectContacts, To: mapping.ObjectCompanies, Path: "company/id"},

@@ -47,16 +47,15 @@ type AssociationPair struct {
 	FromID, ToID string
 }
 
-// SchemaOutcome says what an ensure call found: "created", "unchanged" or
-// "drift" (a different definition exists and was left as it is).
+// SchemaOutcome says what an ensure call or a schema check found.
 type SchemaOutcome string
 
 // Schema outcomes.
 const (
-	SchemaCreated   SchemaOutcome = "created"
-	SchemaUnchanged SchemaOutcome = "unchanged"
-	SchemaDrift     SchemaOutcome = "drift"
-	SchemaMissing   SchemaOutcome = "missing"
+	SchemaCreated   SchemaOutcome = "created"   // did not exist and was created
+	SchemaUnchanged SchemaOutcome = "unchanged" // exists as wanted
+	SchemaDrift     SchemaOutcome = "drift"     // exists differently; left alone
+	SchemaMissing   SchemaOutcome = "missing"   // a ConnectWise custom field that does not exist
 )
 
 // HubSpotSide is what the engine needs of HubSpot. [NewHubSpot] adapts a
