@@ -165,7 +165,7 @@ func (e *Engine) commitFreshLinks(ctx context.Context, o *objectSpec, results []
 		n := min(len(fresh), 100)
 		chunk := fresh[:n]
 		fresh = fresh[n:]
-		err := e.store.Commit(ctx, e.tenant, batch(chunk))
+		err := e.commit(ctx, batch(chunk))
 		if err == nil {
 			continue
 		}
@@ -173,7 +173,7 @@ func (e *Engine) commitFreshLinks(ctx context.Context, o *objectSpec, results []
 			return fmt.Errorf("syncer: %s: commit links: %w", o.name, err)
 		}
 		for _, r := range chunk { // find the link that conflicts
-			if err := e.store.Commit(ctx, e.tenant, batch([]*result{r})); err != nil {
+			if err := e.commit(ctx, batch([]*result{r})); err != nil {
 				if !errors.Is(err, ErrConflict) {
 					return fmt.Errorf("syncer: %s: commit link: %w", o.name, err)
 				}

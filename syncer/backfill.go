@@ -131,7 +131,7 @@ func (e *Engine) backfillObject(ctx context.Context, o *objectSpec, p *Plan, opt
 			return err
 		}
 		after = recordID(recs[len(recs)-1])
-		if err := e.store.Commit(ctx, e.tenant, new(Batch).PutCursor(key, strconv.FormatInt(after, 10))); err != nil {
+		if err := e.commit(ctx, new(Batch).PutCursor(key, strconv.FormatInt(after, 10))); err != nil {
 			return fmt.Errorf("syncer: backfill %s: checkpoint: %w", o.name, err)
 		}
 		processed += len(recs)
@@ -149,7 +149,7 @@ func (e *Engine) backfillObject(ctx context.Context, o *objectSpec, p *Plan, opt
 	} else if err != nil {
 		return fmt.Errorf("syncer: backfill %s: %w", o.name, err)
 	}
-	if err := e.store.Commit(ctx, e.tenant, b); err != nil {
+	if err := e.commit(ctx, b); err != nil {
 		return fmt.Errorf("syncer: backfill %s: checkpoint: %w", o.name, err)
 	}
 	e.log.Info("syncer: backfill done", "object", o.name, "records", processed)
@@ -177,7 +177,7 @@ func (e *Engine) readCheckpoint(ctx context.Context, key string) (int64, bool, e
 // ResetBackfill forgets the backfill checkpoint of object, so the next
 // Backfill migrates it again from the start (links keep it cheap).
 func (e *Engine) ResetBackfill(ctx context.Context, object string) error {
-	return e.store.Commit(ctx, e.tenant, new(Batch).DeleteCursor(backfillKey(object)))
+	return e.commit(ctx, new(Batch).DeleteCursor(backfillKey(object)))
 }
 
 // countLinks counts the links of object up to a ConnectWise ID, for progress.

@@ -35,7 +35,7 @@ func (e *Engine) createConnectWise(ctx context.Context, o *objectSpec, lk *mappi
 			l := r.op.data.lookup
 			b.PutIntent(Intent{Object: o.name, Target: SideConnectWise, SourceID: r.hsID, LookupKey: sanitize(l.Value), Payload: l.encode()})
 		}
-		if err := e.store.Commit(ctx, e.tenant, b); err != nil {
+		if err := e.commit(ctx, b); err != nil {
 			return fmt.Errorf("syncer: %s: commit create intents: %w", o.name, err)
 		}
 		for _, r := range chunk {
@@ -116,7 +116,7 @@ func (e *Engine) commitResults(ctx context.Context, op *ObjectPlan, results []*r
 			if b.Len() == 0 {
 				break
 			}
-			err := e.store.Commit(ctx, e.tenant, b)
+			err := e.commit(ctx, b)
 			if err == nil {
 				break
 			}

@@ -161,7 +161,7 @@ func (e *Engine) RetryNow(ctx context.Context, object string) (int, error) {
 	if b.Len() == 0 {
 		return 0, nil
 	}
-	if err := e.store.Commit(ctx, e.tenant, b); err != nil {
+	if err := e.commit(ctx, b); err != nil {
 		return 0, fmt.Errorf("syncer: RetryNow: %w", err)
 	}
 	return len(dls), nil

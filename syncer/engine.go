@@ -57,6 +57,12 @@ type Config struct {
 	// which is also the wait after a permanent error.
 	RetryBackoff, MaxRetryBackoff time.Duration
 
+	// Fence, when set, returns the fence every batch is committed under: the
+	// lease of a worker sharing tenants with others through a [Leaser] store. A
+	// worker that lost its lease can then no longer commit (ErrFenced ends the
+	// pass).
+	Fence func() *Fence
+
 	// Observe, when set, is called with the result of every record a pass or
 	// backfill handled, as it is reported: the hook for metrics and tracing
 	// (OpenTelemetry, Prometheus) without the library depending on either.
@@ -300,6 +306,14 @@ func (e *Engine) Objects() []string {
 		out[i] = o.name
 	}
 	return out
+}
+
+// commit commits b under the configured fence.
+func (e *Engine) commit(ctx context.Context, b *Batch) error {
+	if e.cfg.Fence != nil {
+		b.Fence = e.cfg.Fence()
+	}
+	return e.store.Commit(ctx, e.tenant, b)
 }
 
 // lookups builds the pass's lookup tables: the user's, plus custom-field IDs.

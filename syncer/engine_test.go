@@ -264,3 +264,26 @@ func TestRunHints(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, rep.Count("companies", syncer.OutcomeCreated), "the poll catches the rest")
 }
+
+// With a fence, a worker that lost its lease cannot commit.
+func TestFence(t *testing.T) {
+	e := newMemEnv(t, spec("companies"), nil)
+	ctx := context.Background()
+	st := e.store.(*memstore.Store)
+	lease, err := st.AcquireLease(ctx, "t1", "worker-1", time.Hour)
+	require.NoError(t, err)
+	fence := lease.Fence()
+	eng, err := syncer.New(syncer.Config{Tenant: "t1", HubSpot: e.hs, ConnectWise: e.cw, Mapping: compile(t, spec("companies")),
+		Store: st, Clock: e.clk.Now, Fence: func() *syncer.Fence { return fence }})
+	require.NoError(t, err)
+	e.cw.put("company/companies", map[string]any{"name": "Acme", "identifier": "Acme"})
+	_, err = eng.Run(ctx)
+	require.NoError(t, err)
+
+	require.NoError(t, st.ReleaseLease(ctx, lease))
+	_, err = st.AcquireLease(ctx, "t1", "worker-2", time.Hour)
+	require.NoError(t, err)
+	e.clk.Add(time.Minute)
+	_, err = eng.Run(ctx)
+	assert.ErrorIs(t, err, syncer.ErrFenced)
+}
