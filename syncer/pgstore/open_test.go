@@ -222,6 +222,7 @@ func TestSerializableServerDefault(t *testing.T) {
 	// READ COMMITTED and serialises on the tenant's row.
 	db := ownDB(t)
 	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8) // keep the sessions that carry the setting
 	s, err := pgstore.Open(ctx, db, &pgstore.Options{Schema: freshSchema(t)})
 	require.NoError(t, err)
 	conns := make([]*sql.Conn, 8)
