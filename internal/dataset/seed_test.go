@@ -3,6 +3,7 @@ package dataset
 import (
 	"context"
 	"maps"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -70,6 +71,28 @@ func TestSeedBothFakes(t *testing.T) {
 		n++
 	}
 	assert.Equal(t, want.Companies-want.DeletedCompanies, n)
+	// Every seeded record decodes into the client's typed models.
+	n = 0
+	for c, err := range client.Contacts.ListIter(ctx, nil) {
+		require.NoError(t, err)
+		require.NotEmpty(t, c.FirstName)
+		n++
+	}
+	assert.Equal(t, want.Contacts, n)
+	n = 0
+	for _, err := range client.Opportunities.ListIter(ctx, nil) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, want.Opportunities, n)
+	found := 0
+	for c, err := range client.Contacts.FindByEmail(ctx, d.ContactEmail(0), nil) {
+		require.NoError(t, err)
+		assert.Equal(t, QuotedLastName, *c.LastName)
+		found++
+	}
+	assert.Equal(t, 1, found, "the quoted, accented contact is found by email")
+
 	o := d.Opportunity(0)
 	f, _, err := client.Opportunities.Forecast(ctx, OpportunityFirstID)
 	require.NoError(t, err)
@@ -113,6 +136,26 @@ func BenchmarkGenerate(b *testing.B) {
 			n++
 		}
 		b.ReportMetric(float64(n), "records/op")
+	}
+}
+
+// BenchmarkStream100kContacts walks a 100,000-contact dataset and reports
+// the largest live heap seen: streaming keeps it flat, whatever the size.
+func BenchmarkStream100kContacts(b *testing.B) {
+	d := Generate(Options{Seed: 1, Companies: 25000, Contacts: 100000})
+	var ms runtime.MemStats
+	for b.Loop() {
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		base, peak := ms.HeapAlloc, uint64(0)
+		i := 0
+		for range d.Contacts() {
+			if i++; i%10000 == 0 {
+				runtime.ReadMemStats(&ms)
+				peak = max(peak, ms.HeapAlloc-min(base, ms.HeapAlloc))
+			}
+		}
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	}
 }
 
