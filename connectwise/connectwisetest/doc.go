@@ -51,8 +51,10 @@
 // identifier), _info.dateEntered and _info.enteredBy. Companies are
 // soft-deleted as in ConnectWise: still returned by id and in lists with
 // deletedFlag, dateDeleted and deletedBy ([Options].HardDeleteCompanies and
-// [Options].HideDeletedCompanies change this). Members are
-// also found by identifier (/system/members/jsmith).
+// [Options].HideDeletedCompanies change this). A contact create answers 201
+// without the communicationItems it stored, as the recorded answer does
+// ([Options].EchoContactCommunicationItems echoes them). Members are also
+// found by identifier (/system/members/jsmith).
 //
 // # Pagination
 //
@@ -63,8 +65,12 @@
 // page by id: the rel="next" URL carries pageId (the last id of the page),
 // which acts as an extra "id > pageId" condition. A full page always links
 // on, so the last page may be empty; endpoints without forward-only support
-// answer such a request without any Link header. orderBy ("name asc, id
-// desc") and fields ("id,name,status/id") are honoured.
+// answer such a request without any Link header. A page past the last is an
+// empty array; page or pageSize 0 means the default, a negative or
+// non-numeric one is refused with 400 (the real texts of these refusals are
+// not recorded). orderBy ("name asc, id desc"; an unknown field is 400
+// ApiFindCondition) and fields ("id,name,status/id", on lists and on GET by
+// id; unknown names are left out) are honoured.
 //
 // # Conditions
 //
