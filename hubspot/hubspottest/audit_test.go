@@ -211,3 +211,31 @@ func TestAssociationsToArchivedRecordsAreHidden(t *testing.T) {
 		assert.Nil(t, r3.JSON["associations"])
 	}
 }
+
+// hs_additional_emails are unique identifiers (hubspot-api.md §9 Identity); a merge
+// keeps the merged contact's email there.
+func TestAdditionalEmailsAreUniqueIdentifiers(t *testing.T) {
+	s := NewServer(t, Options{})
+	a, _ := s.CreateRecord("contacts", map[string]string{"email": "ann@acme.example"})
+	b, _ := s.CreateRecord("contacts", map[string]string{"email": "ann.b@old.example", "firstname": "Ann"})
+	r := call(t, s, "POST", "/crm/objects/2026-09/contacts/merge", map[string]any{"primaryObjectId": a, "objectIdToMerge": b})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+	rec, _ := s.Record("contacts", a)
+	assert.Equal(t, "ann.b@old.example", rec.Properties["hs_additional_emails"])
+	assert.Equal(t, "Ann", rec.Properties["firstname"])
+
+	r = call(t, s, "POST", "/crm/objects/2026-09/contacts", map[string]any{"properties": map[string]any{"email": "ANN.B@old.example"}})
+	assert.Equal(t, http.StatusConflict, r.Status)
+	assert.Equal(t, "Contact already exists. Existing ID: "+a, r.JSON["message"])
+
+	r = call(t, s, "GET", "/crm/objects/2026-09/contacts/ann.b@old.example?idProperty=email", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	assert.Equal(t, a, r.JSON["id"])
+
+	r = call(t, s, "POST", "/crm/objects/2026-09/contacts/batch/upsert", map[string]any{"inputs": []map[string]any{
+		{"id": "ann.b@old.example", "idProperty": "email", "properties": map[string]any{"lastname": "B"}}}})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+	assert.Equal(t, false, r.list("results")[0]["new"])
+	assert.Equal(t, a, r.list("results")[0]["id"])
+	assert.Equal(t, 1, s.RecordCount("contacts"))
+}

@@ -342,6 +342,9 @@ func (s *Server) merge(st *store, primary, merged *record) *record {
 		}
 	}
 	primary.props["hs_merged_object_ids"] = strings.Join(ids, ";")
+	if st.typ.name == "contacts" {
+		mergeAdditionalEmails(primary, merged)
+	}
 	s.assocs.move(st.typ.id, merged.id, primary.id)
 	st.remove(merged)
 	survivor := primary
@@ -363,6 +366,32 @@ func (s *Server) merge(st *store, primary, merged *record) *record {
 	// propertyChange events (hubspot-api.md §9 Merges).
 	s.emitMerge(st, primary.id, merged.id, survivor.id, src)
 	return survivor
+}
+
+// mergeAdditionalEmails keeps the merged contact's email addresses on the survivor
+// as hs_additional_emails, so they stay unique identifiers of the survivor
+// (hubspot-api.md §9 Identity). That a merge moves the secondary email there is
+// HubSpot's documented UI behaviour for merges, not stated in the reference.
+func mergeAdditionalEmails(primary, merged *record) {
+	own := strings.ToLower(primary.props["email"])
+	var extra []string
+	seen := map[string]bool{own: true}
+	add := func(e string) {
+		if e = strings.TrimSpace(e); e != "" && !seen[strings.ToLower(e)] {
+			seen[strings.ToLower(e)] = true
+			extra = append(extra, e)
+		}
+	}
+	for _, e := range strings.Split(primary.props["hs_additional_emails"], ";") {
+		add(e)
+	}
+	add(merged.props["email"])
+	for _, e := range strings.Split(merged.props["hs_additional_emails"], ";") {
+		add(e)
+	}
+	if len(extra) > 0 {
+		primary.props["hs_additional_emails"] = strings.Join(extra, ";")
+	}
 }
 
 // handleGDPRDelete deletes a contact permanently (hubspot-api.md §9 Deletion).

@@ -81,22 +81,46 @@ func (st *store) active(id string) *record {
 }
 
 func (st *store) index(r *record) {
-	for name, v := range r.props {
-		if st.isUnique(name) {
+	for name, v := range st.uniqueValues(r) {
+		for _, one := range v {
 			if st.unique[name] == nil {
 				st.unique[name] = map[string]int64{}
 			}
-			st.unique[name][st.uniqueKey(name, v)] = r.id
+			st.unique[name][st.uniqueKey(name, one)] = r.id
 		}
 	}
 }
 
 func (st *store) unindex(r *record) {
-	for name, v := range r.props {
-		if m := st.unique[name]; m != nil && m[st.uniqueKey(name, v)] == r.id {
-			delete(m, st.uniqueKey(name, v))
+	for name, v := range st.uniqueValues(r) {
+		for _, one := range v {
+			if m := st.unique[name]; m != nil && m[st.uniqueKey(name, one)] == r.id {
+				delete(m, st.uniqueKey(name, one))
+			}
 		}
 	}
+}
+
+// uniqueValues lists the unique identifiers r holds, per unique property. A
+// contact's hs_additional_emails are unique identifiers too (hubspot-api.md §9
+// Identity, doc†: contacts guide), so they are indexed as emails: creating a
+// contact with one of them is a conflict, and upsert or GET by email finds the
+// contact that holds it.
+func (st *store) uniqueValues(r *record) map[string][]string {
+	out := map[string][]string{}
+	for name, v := range r.props {
+		if st.isUnique(name) {
+			out[name] = append(out[name], v)
+		}
+	}
+	if st.typ.name == "contacts" {
+		for _, e := range strings.Split(r.props["hs_additional_emails"], ";") {
+			if e = strings.TrimSpace(e); e != "" {
+				out["email"] = append(out["email"], e)
+			}
+		}
+	}
+	return out
 }
 
 // conflict returns the id of another active record already holding one of the
