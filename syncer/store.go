@@ -60,8 +60,10 @@ func (s Side) Valid() bool { return s == SideHubSpot || s == SideConnectWise }
 // without NUL bytes (PostgreSQL text cannot hold NUL); identifiers must also be
 // non-empty. ConnectWise IDs must be positive. A violation fails with an error
 // wrapping [ErrInvalid]. A driver may also cap the length of identifiers at no
-// less than 4 KiB (bbolt keys are limited to 32 KiB); longer ones fail with
-// ErrInvalid too. Strings order bytewise wherever an order is specified (in SQL,
+// less than 512 bytes (PostgreSQL refuses index entries above about 2.7 KB and a
+// key may hold four identifiers; bbolt keys are limited to 32 KiB); longer ones
+// fail with ErrInvalid too. Engines keep identifiers well below that: they are
+// record IDs, object names and short cursor keys. Strings order bytewise wherever an order is specified (in SQL,
 // COLLATE "C").
 //
 // # Times

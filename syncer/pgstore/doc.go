@@ -105,8 +105,8 @@
 // PostgreSQL rejects (SQLSTATE class 22, such as a time out of range, and
 // 54000, an index entry too large) are [syncer.ErrInvalid], and so are
 // identifiers longer than [MaxIDLen] (512 bytes: identifiers are parts of
-// index keys, and PostgreSQL limits an index entry to about 2.7 KB, below the
-// 4 KiB cap [syncer.StateStore] suggests); everything else the database reports, connection
+// index keys, and PostgreSQL limits an index entry to about 2.7 KB; 512 bytes is
+// the smallest cap [syncer.StateStore] allows); everything else the database reports, connection
 // failures (class 08, 57P01 admin shutdown, 53300 too many connections), a
 // closed *sql.DB or a missing table, is [syncer.ErrUnavailable]. When ctx is
 // done the error wraps ctx.Err(). The SQLSTATE is read through the driver

@@ -149,9 +149,8 @@ func firstErr(errs ...error) error {
 // cursor key, source ID, conflict field) the store accepts, in bytes; longer
 // ones fail with an error wrapping [syncer.ErrInvalid]. Identifiers are parts
 // of btree index keys, and PostgreSQL refuses an index entry above about 2.7
-// KB; with up to four identifiers in one key, 512 bytes each always fits.
-// [syncer.StateStore] suggests caps of at least 4 KiB, which PostgreSQL's
-// indexes cannot hold. Values (cursor values, error texts, lookup keys, bytes)
+// KB; with up to four identifiers in one key, 512 bytes each always fits. It is
+// the smallest cap [syncer.StateStore] allows. Values (cursor values, error texts, lookup keys, bytes)
 // have no such limit.
 const MaxIDLen = 512
 
