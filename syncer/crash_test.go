@@ -215,3 +215,17 @@ func TestCrashBeforeStateCommitContacts(t *testing.T) {
 	e.run()
 	assert.Zero(t, e.writes())
 }
+
+// A ten-secondly 429 is waited out by the client and the pass completes with
+// nothing duplicated.
+func TestRateLimitIsABudget(t *testing.T) {
+	e := newEnv(t, spec("companies", "contacts"), nil)
+	e.seedBoth()
+	e.hsSrv.InjectOp(hubspottest.OpBatchUpsert, 1, hubspottest.Fault{Status: 429,
+		Body: []byte(`{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","correlationId":"x","policyName":"TEN_SECONDLY_ROLLING"}`)})
+	e.cwSrv.ThrottleNext(connectwisetest.Route("POST", "company/companies"), 1, 1, true)
+	rep := e.run()
+	require.Empty(t, rep.Errors(), rep.String())
+	e.assertNoDuplicates()
+	assert.Len(t, e.hsAll("companies"), 2)
+}
