@@ -34,6 +34,9 @@ func testDB(tb testing.TB) *sql.DB {
 	tb.Helper()
 	dsn := os.Getenv(dsnEnv)
 	if dsn == "" {
+		if os.Getenv("HUBWISE_PG_REQUIRED") != "" {
+			tb.Fatal("HUBWISE_PG_REQUIRED is set but " + dsnEnv + " is not: run the tests through `.ci/postgres`")
+		}
 		tb.Skip("needs PostgreSQL: run `.ci/postgres go test ./syncer/pgstore/` (starts a throwaway server), " +
 			"or set " + dsnEnv + "=postgres://user@host:port/db?sslmode=disable")
 	}
