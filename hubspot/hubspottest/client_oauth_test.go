@@ -54,3 +54,27 @@ func TestClientOAuthAgainstFake(t *testing.T) {
 	assert.NotEqual(t, rotated[0], rotated[1])
 	assert.Equal(t, 3, s.CountOp(hubspottest.OpOAuthToken), "one exchange and two refreshes")
 }
+
+// The daily rate-limit headers are not sent on OAuth calls (hubspot-api.md §2
+// "Response headers"); the ten-secondly ones are.
+func TestOAuthCallsCarryNoDailyHeaders(t *testing.T) {
+	ctx := context.Background()
+	s := hubspottest.NewServer(t, hubspottest.Options{OAuth: hubspottest.OAuthOptions{ClientID: "cid", ClientSecret: "csecret"}})
+	app := &hubspot.OAuthApp{ClientID: "cid", ClientSecret: "csecret", RedirectURI: "https://svc.example/cb"}
+	installer, err := hubspot.NewClient(hubspot.WithBaseURL(s.URL()))
+	require.NoError(t, err)
+	tok, err := installer.ExchangeCode(ctx, app, s.IssueAuthCode(app.RedirectURI))
+	require.NoError(t, err)
+	c, err := hubspot.NewClient(hubspot.WithBaseURL(s.URL()), hubspot.WithoutRateLimit(),
+		hubspot.WithOAuth(hubspot.OAuthConfig{ClientID: "cid", ClientSecret: "csecret", RefreshToken: tok.RefreshToken}))
+	require.NoError(t, err)
+	_, resp, err := c.Owners.List(ctx, nil)
+	require.NoError(t, err)
+	assert.NotEmpty(t, resp.Header.Get("X-HubSpot-RateLimit-Remaining"))
+	assert.Empty(t, resp.Header.Get("X-HubSpot-RateLimit-Daily"))
+	assert.Empty(t, resp.Header.Get("X-HubSpot-RateLimit-Daily-Remaining"))
+
+	_, resp, err = s.Client(hubspot.WithoutRateLimit()).Owners.List(ctx, nil)
+	require.NoError(t, err)
+	assert.NotEmpty(t, resp.Header.Get("X-HubSpot-RateLimit-Daily"), "static tokens get them")
+}

@@ -121,11 +121,19 @@ var policies = map[string]string{
 	"SECONDLY":             "You have reached your secondly limit.",
 }
 
+// admission describes one call to the limiters.
+type admission struct {
+	search bool // a CRM search: its own per-second window, no headers
+	exempt bool // exempt from the ten-secondly window (association batch)
+	assoc  bool // a call of the associations API, which has its own budget
+	oauth  bool // authenticated with an OAuth access token: no daily headers
+}
+
 // admit applies the limits to one call and writes the headers. It returns
-// false after answering 429. assoc marks calls of the associations API, which
-// also take a token from its own budget.
-func (l *limiters) admit(w http.ResponseWriter, search, exempt, assoc bool) bool {
-	if assoc {
+// false after answering 429.
+func (l *limiters) admit(w http.ResponseWriter, c admission) bool {
+	search, exempt := c.search, c.exempt
+	if c.assoc {
 		if d := l.assoc.Take(); !d.Allowed && l.opts.Enforce {
 			l.refuse(w, "TEN_SECONDLY_ROLLING", d)
 			return false
@@ -142,14 +150,14 @@ func (l *limiters) admit(w http.ResponseWriter, search, exempt, assoc bool) bool
 	default:
 		burst = l.burst.Take()
 		if !burst.Allowed && l.opts.Enforce {
-			l.headers(w, burst, l.peekDaily())
+			l.headers(w, burst, l.peekDaily(), c.oauth)
 			l.refuse(w, "TEN_SECONDLY_ROLLING", burst)
 			return false
 		}
 	}
 	daily := l.daily.Take()
 	if !search && !exempt {
-		l.headers(w, burst, daily)
+		l.headers(w, burst, daily, c.oauth)
 	}
 	if !daily.Allowed && l.opts.Enforce {
 		l.refuse(w, "DAILY", daily)
@@ -163,7 +171,9 @@ func (l *limiters) peekDaily() fakehttp.Decision {
 }
 
 // headers writes X-HubSpot-RateLimit-* (hubspot-api.md §2 "Response headers").
-func (l *limiters) headers(w http.ResponseWriter, burst, daily fakehttp.Decision) {
+// The daily pair is "not sent on OAuth calls" (hubspot-api.md §2; cl:
+// rate-limit-headers-will-now-appear-for-oauth-authenticated-calls).
+func (l *limiters) headers(w http.ResponseWriter, burst, daily fakehttp.Decision, oauth bool) {
 	h := w.Header()
 	h.Set("X-HubSpot-RateLimit-Interval-Milliseconds", strconv.FormatInt(l.opts.Interval.Milliseconds(), 10))
 	h.Set("X-HubSpot-RateLimit-Max", strconv.Itoa(l.opts.Max))
@@ -172,6 +182,9 @@ func (l *limiters) headers(w http.ResponseWriter, burst, daily fakehttp.Decision
 	secondly := max(1, l.opts.Max/int(max(1, l.opts.Interval/time.Second)))
 	h.Set("X-HubSpot-RateLimit-Secondly", strconv.Itoa(secondly))
 	h.Set("X-HubSpot-RateLimit-Secondly-Remaining", strconv.Itoa(min(secondly, max(burst.Remaining, 0))))
+	if oauth {
+		return
+	}
 	h.Set("X-HubSpot-RateLimit-Daily", strconv.Itoa(l.opts.Daily))
 	if daily.Remaining >= 0 {
 		h.Set("X-HubSpot-RateLimit-Daily-Remaining", strconv.Itoa(max(daily.Remaining, 0)))

@@ -95,7 +95,8 @@ func (s *Server) wrap(op string, kind routeKind, assoc bool, h http.HandlerFunc)
 			// The associations API's own budget covers its batch and record-level
 			// endpoints (hubspot-api.md §2 "Associations").
 			assocBudget := strings.HasPrefix(op, "associations.") && op != OpAssocLabels
-			if !s.limits.Load().admit(w, kind == kindSearch, kind == kindExempt, assocBudget) {
+			call := admission{search: kind == kindSearch, exempt: kind == kindExempt, assoc: assocBudget, oauth: s.isOAuthToken(r)}
+			if !s.limits.Load().admit(w, call) {
 				return
 			}
 		}
@@ -143,6 +144,13 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) ([]string, bo
 		return nil, false
 	}
 	return s.opts.OAuth.Scopes, true
+}
+
+// isOAuthToken reports whether r authenticated with an OAuth access token rather
+// than the static token.
+func (s *Server) isOAuthToken(r *http.Request) bool {
+	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return tok != s.token
 }
 
 // routes registers every endpoint.
