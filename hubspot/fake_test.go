@@ -403,3 +403,22 @@ func TestFakeWritesRefuseHsObjectIDProperty(t *testing.T) {
 	require.ErrorAs(t, be.Failures[0].Err, &ie)
 	assert.Equal(t, 0, fake.CountOp(hubspottest.OpBatchUpsert), "nothing was sent")
 }
+
+// With propertiesWithHistory HubSpot returns smaller pages than asked for (spec);
+// ListIter follows the cursor and misses nothing.
+func TestFakeListIterWithHistoryShortPages(t *testing.T) {
+	fake := hubspottest.NewServer(t, hubspottest.Options{HistoryPageLimit: 7})
+	hs := fake.Client(hubspot.WithoutRateLimit())
+	for i := range 30 {
+		_, err := fake.CreateRecord("companies", map[string]string{"name": fmt.Sprint("Co ", i)})
+		require.NoError(t, err)
+	}
+	n := 0
+	for o, err := range hs.Companies.ListIter(context.Background(), &hubspot.ListOptions{PropertiesWithHistory: []string{"name"}}) {
+		require.NoError(t, err)
+		assert.NotEmpty(t, o.PropertiesWithHistory["name"])
+		n++
+	}
+	assert.Equal(t, 30, n)
+	assert.Equal(t, 5, fake.CountOp(hubspottest.OpList), "pages of 7, not 100")
+}
