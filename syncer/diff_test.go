@@ -71,7 +71,7 @@ func TestDiffRules(t *testing.T) {
 			hs: mapping.Values{"name": "HS", "city": "Springfield", "status": "Active", "notes": "n"}, base: base,
 			parked: []string{"name"}},
 		{name: "new link never clears", cw: mapping.Values{"name": "Acme", "city": "Springfield"},
-			hs: mapping.Values{"name": "Acme", "status": "Old", "notes": "keep"},
+			hs:   mapping.Values{"name": "Acme", "status": "Old", "notes": "keep"},
 			toHS: map[string]string{"city": "Springfield"}, toCW: []string{"notes"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
