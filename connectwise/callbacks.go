@@ -1,6 +1,10 @@
 package connectwise
 
-import "context"
+import (
+	"context"
+	"errors"
+	"strings"
+)
 
 // CallbackEntry is a system/callbacks registration (connectwise-api.md §9, S9/S10,
 // SOURCES.md callback-create-*.json). URL, ObjectID, Type and Level are required.
@@ -40,13 +44,20 @@ func newCallbacks(c *Client) *CallbacksService {
 
 // Ensure returns the registration with the same url, type, level and objectId when
 // one exists, else creates it. It reports whether it created one.
+//
+// At level "owner" the objectId selects nothing, and the server stores its own value
+// (0 sent, 1 returned: SOURCES.md callback-create-request.json / -response.json), so
+// there an existing registration matches whatever its objectId. When the create is
+// refused as a duplicate (ObjectExists, a registration made meanwhile), Ensure looks
+// again and returns that one.
 func (s *CallbacksService) Ensure(ctx context.Context, e *CallbackEntry) (*CallbackEntry, bool, error) {
+	owner := strings.EqualFold(e.Level, "owner")
 	find := func() (*CallbackEntry, error) {
 		for cb, err := range s.ListIter(ctx, &ListOptions{Conditions: And(Eq("type", e.Type), Eq("level", e.Level))}) {
 			if err != nil {
 				return nil, err
 			}
-			if cb.URL == e.URL && cb.ObjectID == e.ObjectID {
+			if cb.URL == e.URL && (owner || cb.ObjectID == e.ObjectID) {
 				return cb, nil
 			}
 		}
@@ -56,6 +67,11 @@ func (s *CallbacksService) Ensure(ctx context.Context, e *CallbackEntry) (*Callb
 		return cb, false, err
 	}
 	cb, _, err := s.Create(ctx, e)
+	if errors.Is(err, ErrConflict) {
+		if found, ferr := find(); ferr == nil && found != nil {
+			return found, false, nil
+		}
+	}
 	if err != nil {
 		return nil, false, err
 	}

@@ -56,6 +56,28 @@ func TestCallbacksRegisterListDelete(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// A registration made between Ensure's look-up and its POST (ObjectExists) is found
+// and returned instead of failing.
+func TestCallbacksEnsureRace(t *testing.T) {
+	env := setup(t)
+	var lists atomic.Int32
+	env.handle(t, "GET system/callbacks", func(w http.ResponseWriter, r *http.Request) {
+		if lists.Add(1) == 1 {
+			writeJSON(w, 200, `[]`)
+			return
+		}
+		writeJSON(w, 200, "["+string(fixture(t, "callback-entry.json"))+"]")
+	})
+	env.handle(t, "POST system/callbacks", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 400, `{"code":"InvalidObject","message":"callbackEntry object is invalid","errors":[{"code":"ObjectExists","message":"A matching callback entry already exists","resource":"callbackEntry","field":"objectId"}]}`)
+	})
+	cb, made, err := env.client.Callbacks.Ensure(context.Background(), &CallbackEntry{URL: "https://hooks.example.com/cw?recordId=", Type: "company", Level: "owner"})
+	require.NoError(t, err)
+	assert.False(t, made)
+	assert.Equal(t, 812, cb.ID)
+	assert.Equal(t, int32(2), lists.Load())
+}
+
 // keyServer serves signing keys like ConnectWise's callbackkey endpoint.
 func keyServer(t *testing.T, key string, hits *atomic.Int32) *httptest.Server {
 	// A plain handler, not a ServeMux: the real key path has a double slash, which a

@@ -326,3 +326,20 @@ func TestFakeCompanySetTypes(t *testing.T) {
 	assert.Len(t, as, 2)
 	assert.Equal(t, co.ID, as[0].Company.ID)
 }
+
+// An owner-level registration sent with objectId 0 comes back with objectId 1
+// (payloads callback-create-request.json / -response.json); Ensure must still find it
+// instead of registering again (which the API refuses with ObjectExists).
+func TestFakeCallbackEnsureOwnerObjectIDZero(t *testing.T) {
+	_, c, _ := fakeClient(t, connectwisetest.Options{})
+	ctx := context.Background()
+	e := connectwise.CallbackEntry{URL: "https://hooks.example.com/cw?recordId=", ObjectID: 0, Type: "contact", Level: "owner"}
+	first, made, err := c.Callbacks.Ensure(ctx, &e)
+	require.NoError(t, err)
+	require.True(t, made)
+	assert.Equal(t, 1, first.ObjectID)
+	again, made, err := c.Callbacks.Ensure(ctx, &e)
+	require.NoError(t, err)
+	assert.False(t, made)
+	assert.Equal(t, first.ID, again.ID)
+}
