@@ -21,6 +21,9 @@ type BackfillOptions struct {
 	PageSize int
 	// Progress, when set, is called after every page.
 	Progress func(Progress)
+	// DryRun plans every page without writing to either side or to the store:
+	// the report counts what the migration would do (Report.DryRun is set).
+	DryRun bool
 	// AllRecords keeps a RecordResult for every record in the report; by
 	// default only failed, ambiguous, conflicting and deferred records are
 	// kept (with counts for all), so memory stays bounded by the page size.
@@ -71,6 +74,7 @@ func (e *Engine) Backfill(ctx context.Context, opts *BackfillOptions) (*Report, 
 	}
 	rep := e.newReport(p)
 	rep.problemsOnly = !o.AllRecords
+	rep.DryRun = o.DryRun
 	for _, spec := range e.objects {
 		if !spec.cwToHS || (o.Objects != nil && !slices.Contains(o.Objects, spec.name)) {
 			continue
@@ -127,12 +131,18 @@ func (e *Engine) backfillObject(ctx context.Context, o *objectSpec, p *Plan, opt
 		if err := ps.planRest(ctx); err != nil {
 			return err
 		}
-		if err := e.applyObject(ctx, p, ps.plan, rep); err != nil {
-			return err
-		}
 		after = recordID(recs[len(recs)-1])
-		if err := e.commit(ctx, new(Batch).PutCursor(key, strconv.FormatInt(after, 10))); err != nil {
-			return fmt.Errorf("syncer: backfill %s: checkpoint: %w", o.name, err)
+		if opts.DryRun {
+			for _, x := range ps.plan.Operations {
+				rep.add(e.newResult(x).record())
+			}
+		} else {
+			if err := e.applyObject(ctx, p, ps.plan, rep); err != nil {
+				return err
+			}
+			if err := e.commit(ctx, new(Batch).PutCursor(key, strconv.FormatInt(after, 10))); err != nil {
+				return fmt.Errorf("syncer: backfill %s: checkpoint: %w", o.name, err)
+			}
 		}
 		processed += len(recs)
 		if opts.Progress != nil {
@@ -141,6 +151,9 @@ func (e *Engine) backfillObject(ctx context.Context, o *objectSpec, p *Plan, opt
 		if len(recs) < opts.PageSize {
 			break
 		}
+	}
+	if opts.DryRun {
+		return nil
 	}
 	b := new(Batch).PutCursor(key, backfillDone+strconv.FormatInt(after, 10))
 	feed := cursorKey(o.name, SideConnectWise)

@@ -41,10 +41,20 @@ func TestBackfillResumesAfterDailyLimit(t *testing.T) {
 	e.hsCreate("companies", map[string]string{"name": "Company 005", "cw_company_identifier": "Co005"})
 	e.hsCreate("contacts", map[string]string{"email": "p0.c7@example.com", "firstname": "First0"})
 
+	// A dry run writes nothing and says what the migration would do.
+	dry, err := e.eng.Backfill(e.ctx, &syncer.BackfillOptions{DryRun: true})
+	require.NoError(t, err)
+	assert.True(t, dry.DryRun)
+	assert.Equal(t, 119, dry.Count("companies", syncer.OutcomeCreated))
+	assert.Equal(t, 1, dry.Count("companies", syncer.OutcomeLinked))
+	assert.Len(t, e.hsAll("companies"), 1)
+	_, err = e.store.Cursor(e.ctx, "acme", "companies/backfill")
+	require.ErrorIs(t, err, syncer.ErrNotFound)
+
 	var last syncer.Progress
 	armed := false
 	// The daily limit strikes after the first page.
-	_, err := e.eng.Backfill(e.ctx, &syncer.BackfillOptions{PageSize: 50, Progress: func(p syncer.Progress) {
+	_, err = e.eng.Backfill(e.ctx, &syncer.BackfillOptions{PageSize: 50, Progress: func(p syncer.Progress) {
 		last = p
 		if !armed {
 			armed = true

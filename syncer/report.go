@@ -61,6 +61,9 @@ type Report struct {
 	Calls map[Side]int64
 	// Err is the error that ended the pass early, if any.
 	Err error `json:"-"`
+	// DryRun reports that nothing was written: the outcomes are what a real
+	// run would do (Backfill with DryRun).
+	DryRun bool `json:",omitempty"`
 
 	problemsOnly bool // keep per-record results only for problems (backfills)
 }
@@ -156,6 +159,9 @@ func (r *Report) String() string {
 			fmt.Fprintf(&b, " %9d", or.Counts[o])
 		}
 		b.WriteByte('\n')
+	}
+	if r.DryRun {
+		b.WriteString("dry run: nothing was written\n")
 	}
 	fmt.Fprintf(&b, "API calls: hubspot %d, connectwise %d; duration %s\n", r.Calls[SideHubSpot], r.Calls[SideConnectWise], r.Duration.Round(time.Millisecond))
 	for _, err := range r.Errors() {
