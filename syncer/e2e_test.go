@@ -144,3 +144,36 @@ func (e *env) linkHS(object, id string) syncer.Link {
 	require.NoError(e.t, err)
 	return l
 }
+
+// A HubSpot contact whose company is not in ConnectWise yet waits (deferred),
+// then is created with its company reference once the company is synced.
+func TestToConnectWiseCreateWaitsForCompany(t *testing.T) {
+	s := spec("companies", "contacts")
+	for i := range s.Objects {
+		s.Objects[i].Direction = mapping.ToConnectWise
+	}
+	s.Objects[0].Match = []mapping.MatchKey{{HubSpot: mapping.PropCWCompanyIdentifier}}
+	s.Objects[0].Filters.ToConnectWise = &mapping.Filter{Path: "city", Op: mapping.Ne, Value: "Later"}
+	e := newEnv(t, s, nil)
+	co := e.hsCreate("companies", map[string]string{"name": "Initech", "cw_company_identifier": "Initech", "address": "1 Way", "city": "Later"})
+	peter := e.hsCreate("contacts", map[string]string{"firstname": "Peter", "lastname": "Gibbons", "email": "peter@initech.example"})
+	_, _, err := e.hsc.Associations.CreateDefaultBatch(e.ctx, "contacts", "companies", []hubspot.AssociationPair{{FromID: peter, ToID: co}})
+	require.NoError(t, err)
+
+	rep := e.run()
+	assert.Equal(t, 1, rep.Count("contacts", syncer.OutcomeDeferred), rep.String())
+	assert.Zero(t, countEmail(e.cwSrv.Records(connectwisetest.Contacts), "peter@initech.example"))
+
+	_, _, err = e.hsc.Companies.Update(e.ctx, co, map[string]string{"city": "Austin"}, nil)
+	require.NoError(t, err)
+	rep = e.run()
+	require.Empty(t, rep.Errors(), rep.String())
+	assert.Equal(t, 1, rep.Count("companies", syncer.OutcomeCreated))
+	assert.Equal(t, 1, rep.Count("contacts", syncer.OutcomeCreated))
+	l := e.linkHS("contacts", peter)
+	rec, _ := e.cwSrv.Get(connectwisetest.Contacts, int(l.ConnectWiseID))
+	assert.EqualValues(t, e.linkHS("companies", co).ConnectWiseID, rec["company"].(map[string]any)["id"])
+	dls, err := e.eng.DeadLetters(e.ctx, "")
+	require.NoError(t, err)
+	assert.Empty(t, dls)
+}
