@@ -422,3 +422,30 @@ func TestFakeListIterWithHistoryShortPages(t *testing.T) {
 	assert.Equal(t, 30, n)
 	assert.Equal(t, 5, fake.CountOp(hubspottest.OpList), "pages of 7, not 100")
 }
+
+// The load check through the client: 25,000 contacts through BatchUpsert
+// into the fake take exactly 250 upsert calls and leave 25,000 contacts.
+func TestFakeBatchUpsert25000ContactsThroughClient(t *testing.T) {
+	if testing.Short() {
+		t.Skip("25,000 records")
+	}
+	fake := hubspottest.NewServer(t, hubspottest.Options{})
+	hs := fake.Client(hubspot.WithoutRateLimit())
+	inputs := make([]hubspot.BatchUpsertInput, 25_000)
+	for i := range inputs {
+		inputs[i] = hubspot.BatchUpsertInput{ID: fmt.Sprintf("load%05d@example.com", i), IDProperty: "email",
+			Properties: map[string]string{"firstname": strconv.Itoa(i)}}
+	}
+	res, _, err := hs.Contacts.BatchUpsert(context.Background(), inputs)
+	require.NoError(t, err)
+	assert.Len(t, res, 25_000)
+	assert.Equal(t, 250, fake.CountOp(hubspottest.OpBatchUpsert))
+	assert.Equal(t, 25_000, fake.RecordCount("contacts"))
+	created := 0
+	for _, r := range res {
+		if r.New {
+			created++
+		}
+	}
+	assert.Equal(t, 25_000, created)
+}
