@@ -6,9 +6,10 @@ import (
 )
 
 // contactSubRoutes serves /company/contacts/{id}/communications[/count|/{itemId}]
-// (per-item CRUD, connectwise-api.md §5, S9). Writes go through the contact's
-// communicationItems, so defaults stay one per communicationType and the
-// contact's _info and callbacks are maintained.
+// (per-item CRUD, connectwise-api.md §5, S9) and
+// /company/contacts/{id}/typeAssociations (see typeAssoc). Communication writes
+// go through the contact's communicationItems, so defaults stay one per
+// communicationType and the contact's _info and callbacks are maintained.
 func (s *Server) contactSubRoutes() {
 	const res = "company/contacts"
 	d := s.def(res)
@@ -40,6 +41,9 @@ func (s *Server) contactSubRoutes() {
 		return 0, iid, notFound("Contact Communication", iid)
 	}
 	s.mux.HandleFunc("GET "+base, s.api(res, func(w http.ResponseWriter, r *http.Request) error {
+		if r.PathValue("sub") == "typeAssociations" {
+			return s.listTypeAssocs(contactTypeAssoc, w, r)
+		}
 		_, rec, err := contact(r)
 		if err != nil {
 			return err
@@ -68,6 +72,9 @@ func (s *Server) contactSubRoutes() {
 		return nil
 	}))
 	s.mux.HandleFunc("POST "+base, s.api(res, func(w http.ResponseWriter, r *http.Request) error {
+		if r.PathValue("sub") == "typeAssociations" {
+			return s.addTypeAssoc(contactTypeAssoc, w, r)
+		}
 		id, _, err := contact(r)
 		if err != nil {
 			return err
@@ -107,6 +114,9 @@ func (s *Server) contactSubRoutes() {
 		return nil
 	}))
 	s.mux.HandleFunc("DELETE "+base+"/{subid}", s.api(res, func(w http.ResponseWriter, r *http.Request) error {
+		if r.PathValue("sub") == "typeAssociations" {
+			return s.removeTypeAssoc(contactTypeAssoc, w, r)
+		}
 		id, rec, err := contact(r)
 		if err != nil {
 			return err

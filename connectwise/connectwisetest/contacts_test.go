@@ -274,3 +274,32 @@ func TestContactDuplicateCheck(t *testing.T) {
 	body["ignoreDuplicates"] = true
 	assert.Equal(t, 201, c.do("POST", "company/contacts", body).status)
 }
+
+// Contact types change after creation through typeAssociations (S10).
+func TestContactTypeAssociations(t *testing.T) {
+	s, c := setup(t)
+	_, err := s.Create(Contacts, map[string]any{"firstName": "Ann", "lastName": "Lee", "typeIds": []any{1}})
+	require.NoError(t, err)
+	base := "company/contacts/58000/typeAssociations"
+	as := c.do("GET", base, nil).list(t)
+	require.Len(t, as, 1)
+	a := as[0].(map[string]any)
+	assert.Equal(t, "Decision Maker", a["type"].(map[string]any)["name"])
+	assert.Equal(t, "Ann Lee", a["contact"].(map[string]any)["name"])
+
+	r := c.do("POST", base, map[string]any{"type": map[string]any{"id": 3}, "contact": map[string]any{"id": 58000}})
+	require.Equal(t, 201, r.status, string(r.body))
+	assert.Equal(t, 3.0, r.obj(t)["type"].(map[string]any)["id"])
+	r = c.do("POST", base, map[string]any{"type": map[string]any{"id": 99}})
+	assert.Equal(t, 400, r.status)
+	r = c.do("POST", base, map[string]any{})
+	assert.Equal(t, 400, r.status)
+	assert.Contains(t, string(r.body), "MissingRequiredField")
+
+	assert.Equal(t, 204, c.do("DELETE", base+"/1", nil).status)
+	assert.Equal(t, 404, c.do("DELETE", base+"/1", nil).status)
+	rec, _ := s.Get(Contacts, 58000)
+	require.Len(t, rec["types"], 1)
+	assert.Equal(t, 3.0, rec["types"].([]any)[0].(map[string]any)["id"])
+	assert.Equal(t, 404, c.do("GET", "company/contacts/4242/typeAssociations", nil).status)
+}

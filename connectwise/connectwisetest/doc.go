@@ -40,7 +40,8 @@
 // # Resources
 //
 // Companies (with statuses, types and /{id}/typeAssociations), contacts (with
-// communicationItems, /{id}/communications and customFields), communication types, contact types,
+// communicationItems, /{id}/communications, /{id}/typeAssociations and
+// customFields), communication types, contact types,
 // opportunities (with forecast items under /{id}/forecast, where the money of
 // an opportunity lives), sales stages, opportunity statuses, members, system
 // info, user-defined fields, callbacks, service tickets (with boards, their
