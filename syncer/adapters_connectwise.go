@@ -145,6 +145,26 @@ func (a *ConnectWiseAdapter) Read(ctx context.Context, resource string, ids []in
 func (a *ConnectWiseAdapter) Find(ctx context.Context, resource string, l Lookup) ([]map[string]any, error) {
 	var out []map[string]any
 	r := a.resource(resource)
+	var bad *UnsearchableError
+	ok := l.Values[:0:0]
+	for _, v := range l.Values {
+		opts, err := lookupOptions(l.Path, []string{v})
+		if err == nil {
+			err = buildAll(opts)
+		}
+		if errors.Is(err, connectwise.ErrInvalidCondition) {
+			if bad == nil {
+				bad = &UnsearchableError{Err: err}
+			}
+			bad.Values = append(bad.Values, v)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		ok = append(ok, v)
+	}
+	l.Values = ok
 	for len(l.Values) > 0 {
 		var part []string
 		size := 0
@@ -172,7 +192,20 @@ func (a *ConnectWiseAdapter) Find(ctx context.Context, resource string, l Lookup
 			opts.Page = resp.NextPage
 		}
 	}
+	if bad != nil {
+		return out, bad
+	}
 	return out, nil
+}
+
+// buildAll checks that every condition of opts can be written.
+func buildAll(opts *connectwise.ListOptions) error {
+	for _, c := range []connectwise.Condition{opts.Conditions, opts.ChildConditions, opts.CustomFieldConditions} {
+		if _, err := c.Build(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func lookupOptions(path string, values []string) (*connectwise.ListOptions, error) {

@@ -229,3 +229,40 @@ func TestRateLimitIsABudget(t *testing.T) {
 	e.assertNoDuplicates()
 	assert.Len(t, e.hsAll("companies"), 2)
 }
+
+// Quotes and accents survive the trip and the replay lookup (condition
+// quoting); a key that ConnectWise cannot be searched by is refused up front
+// rather than risking a duplicate on replay.
+func TestQuotesAndAccents(t *testing.T) {
+	e := newEnv(t, spec("companies"), nil)
+	name, ident := `Café "Zürich" & O'Brien`, `Zür'ich 1`
+	e.hsCreate("companies", map[string]string{"name": name, "cw_company_identifier": ident, "address": "Bahnhofstr. 1", "city": "Zürich"})
+	unsafe := e.hsCreate("companies", map[string]string{"name": "Both", "cw_company_identifier": `A'b"c`, "address": "x", "city": "y"})
+	before := e.cwSrv.Len(connectwisetest.Companies)
+	e.cwSrv.Inject(connectwisetest.Route("POST", "company/companies"), 1, connectwisetest.Fault{Status: 502, AfterHandler: true})
+	rep := e.run()
+	require.Equal(t, 2, rep.Count("companies", syncer.OutcomeFailed), rep.String())
+	var refused bool
+	for _, err := range rep.Errors() {
+		var re *syncer.RecordError
+		require.ErrorAs(t, err, &re)
+		if re.HubSpotID == unsafe {
+			refused = true
+			assert.ErrorIs(t, re, syncer.ErrNoLookupKey)
+			assert.True(t, syncer.IsTerminal(re))
+		}
+	}
+	assert.True(t, refused)
+	rep = e.run()
+	assert.Equal(t, 1, rep.Count("companies", syncer.OutcomeLinked), rep.String())
+	assert.Equal(t, 1, rep.Count("companies", syncer.OutcomeSkipped), "dead-lettered until it changes")
+	n := 0
+	for _, r := range e.cwSrv.Records(connectwisetest.Companies) {
+		if r["identifier"] == ident {
+			n++
+			assert.Equal(t, name, r["name"])
+		}
+	}
+	assert.Equal(t, 1, n)
+	assert.Equal(t, before+1, e.cwSrv.Len(connectwisetest.Companies))
+}

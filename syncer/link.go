@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -418,11 +419,14 @@ func (ps *passState) findHubSpot(ctx context.Context, k string, vals []string) (
 // countConnectWise counts the ConnectWise records holding each key value.
 func (ps *passState) countConnectWise(ctx context.Context, k, path string, vals []string) (map[string]int, error) {
 	e, o := ps.e, ps.o
-	recs, err := e.cw.Find(ctx, o.cwRes, Lookup{Path: path, Values: vals})
+	recs, bad, err := e.findCW(ctx, o, Lookup{Path: path, Values: vals})
 	if err != nil {
-		return nil, fmt.Errorf("syncer: %s: find connectwise records by %s: %w", o.name, path, err)
+		return nil, err
 	}
 	out := map[string]int{}
+	for v := range bad {
+		out[v] = 2 // cannot be verified one-to-one: treated as ambiguous
+	}
 	seen := map[int64]bool{}
 	for _, r := range recs {
 		id := recordID(r)
@@ -443,4 +447,22 @@ func decodeLookup(b []byte) (intentLookup, bool) {
 		return l, false
 	}
 	return l, true
+}
+
+// findCW runs a ConnectWise lookup and returns, besides the records, the values
+// that could not be searched (see UnsearchableError).
+func (e *Engine) findCW(ctx context.Context, o *objectSpec, l Lookup) ([]map[string]any, map[string]bool, error) {
+	recs, err := e.cw.Find(ctx, o.cwRes, l)
+	var ue *UnsearchableError
+	if errors.As(err, &ue) {
+		bad := map[string]bool{}
+		for _, v := range ue.Values {
+			bad[v] = true
+		}
+		return recs, bad, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("syncer: %s: find connectwise records by %s: %w", o.name, l.Path, err)
+	}
+	return recs, nil, nil
 }

@@ -38,9 +38,13 @@ func (ps *passState) matchFromHubSpot(ctx context.Context, uhs []*pair) error {
 			rest = append(rest, p)
 			continue
 		}
-		recs, err := e.cw.Find(ctx, o.cwRes, Lookup{Path: l.Path, Values: []string{l.Value}})
+		recs, bad, err := e.findCW(ctx, o, Lookup{Path: l.Path, Values: []string{l.Value}})
 		if err != nil {
-			return fmt.Errorf("syncer: %s: replay create intent of %s: %w", o.name, p.hs.rec.ID, err)
+			return err
+		}
+		if bad[l.Value] {
+			ps.skip(p, ReasonAmbiguous, fmt.Sprintf("pending create: %s %q cannot be searched in ConnectWise", l.Path, l.Value))
+			continue
 		}
 		if err := e.enrich(ctx, o, recs); err != nil {
 			return err
@@ -98,9 +102,12 @@ func (ps *passState) matchFromHubSpot(ctx context.Context, uhs []*pair) error {
 		}
 		found := map[string][]map[string]any{}
 		if len(vals) > 0 {
-			recs, err := e.cw.Find(ctx, o.cwRes, Lookup{Path: path, Values: vals})
+			recs, bad, err := e.findCW(ctx, o, Lookup{Path: path, Values: vals})
 			if err != nil {
-				return fmt.Errorf("syncer: %s: find connectwise records by %s: %w", o.name, path, err)
+				return err
+			}
+			for v := range bad {
+				ps.unsearchable[v] = true
 			}
 			if err := e.enrich(ctx, o, recs); err != nil {
 				return err
@@ -119,6 +126,10 @@ func (ps *passState) matchFromHubSpot(ctx context.Context, uhs []*pair) error {
 		for _, v := range vals {
 			g, cws := groups[v], found[v]
 			switch {
+			case ps.unsearchable[v]:
+				for _, p := range g {
+					ps.invalid(p, Terminal(fmt.Errorf("%s %q cannot be searched in ConnectWise, so a create could not be found again after a crash: %w", k, v, ErrNoLookupKey)))
+				}
 			case len(cws) == 0:
 				next = append(next, g...)
 			case len(cws) > 1 || len(g) > 1:

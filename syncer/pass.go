@@ -24,6 +24,8 @@ type passState struct {
 	hsSrc   []string
 	intents map[string]Intent // pending ConnectWise creates by HubSpot source ID
 
+	unsearchable map[string]bool // key values ConnectWise cannot be asked for
+
 	pairs    []*pair
 	pairByCW map[int64]*pair
 	pairByHS map[string]*pair

@@ -190,7 +190,7 @@ func (e *Engine) planObject(ctx context.Context, o *objectSpec, p *Plan) (*Objec
 func (e *Engine) newPassState(o *objectSpec, p *Plan) *passState {
 	op := &ObjectPlan{Object: o.name, spec: o, cursors: map[string]string{}, dead: map[string]DeadLetter{}}
 	return &passState{e: e, o: o, lk: p.lk, plan: op, start: p.StartedAt,
-		cw: map[int64]*cwRecord{}, hs: map[string]*hsRecord{}, intents: map[string]Intent{}}
+		cw: map[int64]*cwRecord{}, hs: map[string]*hsRecord{}, intents: map[string]Intent{}, unsearchable: map[string]bool{}}
 }
 
 // planRest links, matches and decides the records gathered.

@@ -2,6 +2,7 @@ package syncer
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"time"
 
@@ -114,7 +115,9 @@ type ConnectWiseSide interface {
 	Count(ctx context.Context, resource string) (int, error)
 	// Read returns the records with the given IDs; missing IDs are left out.
 	Read(ctx context.Context, resource string, ids []int64) ([]map[string]any, error)
-	// Find returns the records matching the lookup.
+	// Find returns the records matching the lookup. Values that cannot be
+	// expressed in a query are left out and reported in an *UnsearchableError
+	// returned together with the records found for the others.
 	Find(ctx context.Context, resource string, l Lookup) ([]map[string]any, error)
 	// Create posts a new record and returns it as created.
 	Create(ctx context.Context, resource string, body map[string]any) (map[string]any, error)
@@ -126,6 +129,23 @@ type ConnectWiseSide interface {
 	// CustomFields returns the custom field IDs of resource by caption.
 	CustomFields(ctx context.Context, resource string) (map[string]int, error)
 }
+
+// UnsearchableError reports lookup values ConnectWise cannot be asked for (a
+// string holding both quote characters: connectwise-api.md §11b, no escape rule
+// is documented). The engine never creates a record it could not find again
+// by such a value, and never links by it.
+type UnsearchableError struct {
+	Values []string
+	Err    error
+}
+
+// Error names how many values were left out and why.
+func (e *UnsearchableError) Error() string {
+	return fmt.Sprintf("syncer: %d lookup value(s) cannot be searched in ConnectWise: %v", len(e.Values), e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *UnsearchableError) Unwrap() error { return e.Err }
 
 // CallCounter is implemented by sides that count the API requests they make.
 // Reports show the difference over a pass.
