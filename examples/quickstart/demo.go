@@ -57,9 +57,6 @@ func (f *fakes) seed(ctx context.Context, o *options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := addDefaultProperties(f.hs); err != nil {
-		return err
-	}
 	if o.quiet {
 		return nil
 	}
@@ -69,26 +66,6 @@ func (f *fakes) seed(ctx context.Context, o *options, out io.Writer) error {
 		cst.Opportunities, cst.ForecastItems, cst.Members)
 	fmt.Fprintf(out, "HubSpot fake: %d companies, %d contacts and %d deals exist already; %d owners\n",
 		hst.HubSpotCompanies, hst.HubSpotContacts, hst.HubSpotDeals, hst.Owners)
-	return nil
-}
-
-// addDefaultProperties adds to the HubSpot fake two default properties that
-// every real portal has and mapping.Default writes, but the fake does not
-// define yet: companies.address2 ("Street Address 2") and contacts.fax ("Fax
-// Number"). Without them every company with a second address line and every
-// contact with a fax number would fail with PROPERTY_DOESNT_EXIST.
-func addDefaultProperties(hs *hubspottest.Server) error {
-	for _, p := range []struct{ object, name, label, fieldType string }{
-		{"companies", "address2", "Street Address 2", "text"},
-		{"contacts", "fax", "Fax Number", "phonenumber"},
-	} {
-		if _, ok := hs.Property(p.object, p.name); ok {
-			continue
-		}
-		if err := hs.CreateProperty(p.object, hubspottest.Property{Name: p.name, Label: p.label, Type: "string", FieldType: p.fieldType}); err != nil {
-			return fmt.Errorf("HubSpot fake: add default property %s.%s: %w", p.object, p.name, err)
-		}
-	}
 	return nil
 }
 

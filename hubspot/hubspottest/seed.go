@@ -77,6 +77,10 @@ func defaultProps(t *objectType) []Property {
 	case "contacts":
 		ps = append(ps, text("email", "Email"), text("firstname", "First Name"), text("lastname", "Last Name"),
 			prop("phone", "Phone Number", "string", "phonenumber"), prop("mobilephone", "Mobile Phone Number", "string", "phonenumber"),
+			// fax (contacts) and address2 (companies) are HubSpot default properties
+			// (HubSpot's default-property lists; not in the reference), which
+			// mapping.Default writes.
+			prop("fax", "Fax Number", "string", "phonenumber"),
 			text("company", "Company Name"), text("website", "Website URL"), text("jobtitle", "Job Title"),
 			text("address", "Street Address"), text("city", "City"), text("state", "State/Region"), text("zip", "Postal Code"),
 			text("country", "Country/Region"), prop("lifecyclestage", "Lifecycle Stage", "enumeration", "radio", lifecycle),
@@ -86,7 +90,7 @@ func defaultProps(t *objectType) []Property {
 	case "companies":
 		ps = append(ps, text("name", "Company name"), text("domain", "Company Domain Name"),
 			prop("phone", "Phone Number", "string", "phonenumber"), text("website", "Website URL"),
-			text("address", "Street Address"), text("city", "City"), text("state", "State/Region"), text("zip", "Postal Code"),
+			text("address", "Street Address"), text("address2", "Street Address 2"), text("city", "City"), text("state", "State/Region"), text("zip", "Postal Code"),
 			text("country", "Country/Region"), prop("description", "Description", "string", "textarea"),
 			prop("industry", "Industry", "enumeration", "select", options("COMPUTER_SOFTWARE", "Computer Software",
 				"INFORMATION_TECHNOLOGY_AND_SERVICES", "Information Technology and Services", "COMPUTER_NETWORK_SECURITY", "Computer & Network Security")),
