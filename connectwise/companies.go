@@ -9,7 +9,7 @@ type Company struct {
 	Identifier        *string      `json:"identifier,omitempty"` // required on create, max 30
 	Name              *string      `json:"name,omitempty"`       // required on create, max 50
 	Status            *Reference   `json:"status,omitempty"`
-	Types             []Reference  `json:"types,omitempty"` // only on create (S10)
+	Types             []Reference  `json:"types,omitempty"` // only on create (S10); then CompaniesService.SetTypes
 	AddressLine1      *string      `json:"addressLine1,omitempty"`
 	AddressLine2      *string      `json:"addressLine2,omitempty"`
 	City              *string      `json:"city,omitempty"`

@@ -37,7 +37,7 @@ type Contact struct {
 	CompanyLocation     *Reference          `json:"companyLocation,omitempty"`
 	CommunicationItems  []CommunicationItem `json:"communicationItems,omitempty"`
 	Types               []Reference         `json:"types,omitempty"`
-	TypeIDs             []int               `json:"typeIds,omitempty"` // only on create (S10)
+	TypeIDs             []int               `json:"typeIds,omitempty"` // only on create (S10); then ContactsService.SetTypes
 	IgnoreDuplicates    *bool               `json:"ignoreDuplicates,omitempty"`
 	PortalSecurityLevel *int                `json:"portalSecurityLevel,omitempty"`
 	MobileGUID          *string             `json:"mobileGuid,omitempty"`

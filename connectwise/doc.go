@@ -87,9 +87,9 @@
 //     operations have none ([SetCustomFields] writes values);
 //   - a company PATCH re-validates the whole stored record, so untouched legacy
 //     fields can fail it (an *[APIError] naming the field);
-//   - company types can be sent on create only; afterwards
-//     [CompaniesService.SetTypes] (or AddType / RemoveTypeAssociation) changes them
-//     through typeAssociations;
+//   - company types and contact typeIds can be sent on create only; afterwards
+//     [CompaniesService.SetTypes] and [ContactsService.SetTypes] (or AddType /
+//     RemoveTypeAssociation) change them through typeAssociations;
 //   - the 201 answer of a contact create leaves communicationItems out, so Create
 //     reads the contact back when it sent some.
 //

@@ -343,3 +343,20 @@ func TestFakeCallbackEnsureOwnerObjectIDZero(t *testing.T) {
 	assert.False(t, made)
 	assert.Equal(t, first.ID, again.ID)
 }
+
+func TestFakeContactSetTypes(t *testing.T) {
+	_, c, _ := fakeClient(t, connectwisetest.Options{})
+	ctx := context.Background()
+	ct, _, err := c.Contacts.Create(ctx, &connectwise.Contact{FirstName: connectwise.Ptr("Ann"), TypeIDs: []int{1}})
+	require.NoError(t, err)
+	require.Len(t, ct.Types, 1)
+	require.NoError(t, c.Contacts.SetTypes(ctx, ct.ID, 2, 3))
+	as, _, err := c.Contacts.TypeAssociations(ctx, ct.ID)
+	require.NoError(t, err)
+	var ids []int
+	for _, a := range as {
+		ids = append(ids, a.Type.ID)
+		assert.Equal(t, ct.ID, a.Contact.ID)
+	}
+	assert.ElementsMatch(t, []int{2, 3}, ids)
+}

@@ -50,3 +50,23 @@ func TestCompanyTypeAssociations(t *testing.T) {
 	assert.Empty(t, posted)
 	assert.Empty(t, deleted)
 }
+
+func TestContactTypeAssociations(t *testing.T) {
+	env := setup(t)
+	ctx := context.Background()
+	env.handle(t, "GET company/contacts/9001/typeAssociations", func(w http.ResponseWriter, r *http.Request) {
+		testQuery(t, r, map[string]string{"pageSize": "1000"})
+		writeJSON(w, 200, `[{"id":7,"type":{"id":2,"name":"End User"},"contact":{"id":9001,"name":"Ada Okafor"}}]`)
+	})
+	env.handle(t, "POST company/contacts/9001/typeAssociations", func(w http.ResponseWriter, r *http.Request) {
+		testJSONBody(t, r, `{"type":{"id":1},"contact":{"id":9001}}`)
+		writeJSON(w, 201, `{"id":8,"type":{"id":1},"contact":{"id":9001}}`)
+	})
+	var deleted []string
+	env.handle(t, "DELETE company/contacts/9001/typeAssociations/{aid}", func(w http.ResponseWriter, r *http.Request) {
+		deleted = append(deleted, r.PathValue("aid"))
+		w.WriteHeader(http.StatusNoContent)
+	})
+	require.NoError(t, env.client.Contacts.SetTypes(ctx, 9001, 1))
+	assert.Equal(t, []string{"7"}, deleted)
+}
