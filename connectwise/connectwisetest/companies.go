@@ -24,7 +24,9 @@ var addressFields = []string{"addressLine1", "addressLine2", "city", "state", "z
 
 func companiesDef() *resourceDef {
 	return &resourceDef{
-		path: "company/companies", object: "company", label: "Company",
+		// 404 text "company 404 not found", lower case as captured (SOURCES.md
+		// error-404-notfound-contact.json row), unlike "Contact 57919 not found".
+		path: "company/companies", object: "company", label: "company",
 		fieldList: companyFields,
 		refs: map[string]string{
 			"status": "company/companies/statuses", "defaultContact": "company/contacts",

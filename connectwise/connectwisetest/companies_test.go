@@ -63,7 +63,7 @@ func TestCompanyCreateAndInfo(t *testing.T) {
 	assert.Equal(t, "Acme Corp", r.obj(t)["name"])
 	r = c.do("GET", "company/companies/999", nil)
 	assert.Equal(t, 404, r.status)
-	assert.JSONEq(t, `{"code":"NotFound","message":"Company 999 not found"}`, string(r.body))
+	assert.JSONEq(t, `{"code":"NotFound","message":"company 999 not found"}`, string(r.body))
 }
 
 func TestCompanyValidation(t *testing.T) {
@@ -203,7 +203,7 @@ func TestCompanyPatchPutDelete(t *testing.T) {
 	assert.Equal(t, 204, c.do("DELETE", path, nil).status)
 	r = c.do("DELETE", path, nil)
 	assert.Equal(t, 404, r.status)
-	assert.JSONEq(t, `{"code":"NotFound","message":"Company 250 not found"}`, string(r.body))
+	assert.JSONEq(t, `{"code":"NotFound","message":"company 250 not found"}`, string(r.body))
 	// Soft delete: still returned by id (company-get.json) and by lists, flagged.
 	m = c.do("GET", path, nil).obj(t)
 	assert.Equal(t, true, m["deletedFlag"])

@@ -68,7 +68,7 @@ func TestInspectionHelpers(t *testing.T) {
 	_, err = s.Update(Companies, 9999, map[string]any{"name": "x"})
 	var ae *APIError
 	require.ErrorAs(t, err, &ae)
-	assert.Equal(t, "NotFound: Company 9999 not found", ae.Error())
+	assert.Equal(t, "NotFound: company 9999 not found", ae.Error())
 	_, err = s.Seed("nope", map[string]any{})
 	assert.Error(t, err)
 }
