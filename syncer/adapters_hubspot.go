@@ -118,24 +118,20 @@ func (a *HubSpotAdapter) Read(ctx context.Context, objectType, idProperty string
 		for _, o := range objs {
 			out = append(out, fromObject(o))
 		}
-		if err != nil && !onlyNotFound(err) {
+		if err != nil && !perInput(err) {
 			return out, err
 		}
 	}
 	return out, nil
 }
 
-func onlyNotFound(err error) bool {
+// perInput reports whether a batch read failed only for some inputs (not found,
+// or a value HubSpot refuses): those records count as absent. A record that
+// then looks new is written by an upsert keyed on a unique property, so the
+// worst case is a refused write, never a duplicate.
+func perInput(err error) bool {
 	var be *hubspot.BatchError
-	if !errors.As(err, &be) || be.Abort != nil {
-		return false
-	}
-	for _, f := range be.Failures {
-		if !errors.Is(f.Err, hubspot.ErrNotFound) {
-			return false
-		}
-	}
-	return true
+	return errors.As(err, &be) && be.Abort == nil
 }
 
 // Find searches property IN values (lower-cased, as HubSpot needs for string

@@ -84,7 +84,8 @@ func (e *Engine) newResult(x *Operation) *result {
 	}
 	switch {
 	case x.Kind == OpSkip && x.Reason == ReasonInvalid:
-		r.fail("", "", Terminal(x.Err))
+		// Mapping errors are permanent (IsTerminal); a failed read is not.
+		r.fail("", "", x.Err)
 	case x.data == nil:
 	case x.Kind == OpCreate && x.Target == SideHubSpot:
 		r.base = &snapshot{Fields: maps.Clone(x.data.props)}

@@ -3,6 +3,7 @@ package syncer_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -228,4 +229,38 @@ func TestPartialBatchFailure(t *testing.T) {
 	assert.EqualValues(t, bad["id"], re.ConnectWiseID)
 	e.link("deals", good1)
 	e.link("deals", good2)
+}
+
+// An opportunity whose forecast cannot be read fails alone.
+func TestForecastFailureFailsOneDeal(t *testing.T) {
+	s := spec("companies", "contacts", "deals")
+	for i := range s.Objects {
+		s.Objects[i].Direction = mapping.ToHubSpot
+	}
+	owners := map[string]string{}
+	e := newEnv(t, s, func(c *syncer.Config) {
+		c.Lookups = func(context.Context) (*mapping.Lookups, error) {
+			lk := mapping.NewLookups()
+			lk.SetTable(mapping.TableOwners, owners)
+			lk.SetTable(mapping.TableDealStages, map[string]string{"1": "appointmentscheduled"})
+			return lk, nil
+		}
+	})
+	owners["244"] = e.hsSrv.AddOwner(hubspottest.Owner{Email: "jsmith@example.com"})
+	acme := e.cwCompany("Acme Corp", "AcmeCorp")
+	ann := e.cwContact("Ann", "Lee", "ann@acme.example", acme)
+	first := e.cwOpportunity("One", acme, ann, 0)
+	second := e.cwOpportunity("Two", acme, ann, 0)
+	e.cwSrv.Inject(connectwisetest.Route("GET", "sales/opportunities/{id}/forecast"), 1, connectwisetest.Fault{Status: 404,
+		Body: []byte(`{"code":"NotFound","message":"Opportunity not found"}`)})
+	rep := e.run()
+	assert.Equal(t, 1, rep.Count("deals", syncer.OutcomeCreated), rep.String())
+	require.Equal(t, 1, rep.Count("deals", syncer.OutcomeFailed))
+	assert.Contains(t, rep.Errors()[0].Error(), "forecast")
+	e.link("deals", second)
+	// The dead letter is retried after its backoff and succeeds.
+	e.clk.Add(2 * time.Minute)
+	rep = e.run()
+	require.Empty(t, rep.Errors(), rep.String())
+	e.link("deals", first)
 }

@@ -100,6 +100,11 @@ func lastUpdated(rec map[string]any) time.Time {
 
 func (e *Engine) newCW(o *objectSpec, rec map[string]any, lk *mapping.Lookups) *cwRecord {
 	r := &cwRecord{id: recordID(rec), rec: rec, mod: lastUpdated(rec)}
+	if err, ok := rec[enrichErrKey].(error); ok {
+		delete(rec, enrichErrKey)
+		r.err = err
+		return r
+	}
 	r.vals, r.err = o.m.FromConnectWise(rec, lk)
 	if r.err == nil {
 		r.pass, r.err = o.m.SelectConnectWise(rec, lk)
@@ -137,12 +142,21 @@ func (e *Engine) enrich(ctx context.Context, o *objectSpec, recs []map[string]an
 		}
 		f, err := e.cw.Forecast(ctx, recordID(rec))
 		if err != nil {
-			return fmt.Errorf("syncer: forecast of opportunity %d: %w", recordID(rec), err)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			// One opportunity's forecast failing fails that record only.
+			rec[enrichErrKey] = fmt.Errorf("read the forecast of opportunity %d: %w", recordID(rec), err)
+			continue
 		}
 		rec[mapping.ForecastKey] = f
 	}
 	return nil
 }
+
+// enrichErrKey holds, inside a record, the error of reading what enrich adds;
+// the NUL byte keeps it apart from every ConnectWise field.
+const enrichErrKey = "\x00hubwise-enrich-error"
 
 // feedConnectWise reads the ConnectWise records changed in the window.
 func (e *Engine) feedConnectWise(ctx context.Context, o *objectSpec, from, to time.Time) ([]map[string]any, error) {
