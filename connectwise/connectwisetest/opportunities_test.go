@@ -213,3 +213,21 @@ func TestLookups(t *testing.T) {
 	r = c.do("POST", "sales/stages", map[string]any{"name": "Closing"})
 	assert.Equal(t, 201, r.status)
 }
+
+// Date fields take ISO 8601 date-times (or a bare date, midnight UTC) and come
+// back in the API's "yyyy-MM-ddTHH:mm:ssZ" form (connectwise-api.md §10).
+func TestOpportunityDates(t *testing.T) {
+	_, c, body := oppSetup(t)
+	body["expectedCloseDate"] = "2026-01-31"
+	r := c.do("POST", "sales/opportunities", body)
+	require.Equal(t, 201, r.status, string(r.body))
+	assert.Equal(t, "2026-01-31T00:00:00Z", r.obj(t)["expectedCloseDate"])
+	r = c.do("PATCH", "sales/opportunities/1000", cf(map[string]any{"op": "replace", "path": "expectedCloseDate", "value": "2026-02-01T10:00:00+02:00"}))
+	require.Equal(t, 200, r.status, string(r.body))
+	assert.Equal(t, "2026-02-01T08:00:00Z", r.obj(t)["expectedCloseDate"])
+	for _, bad := range []any{"next week", 20260131, true} {
+		r = c.do("PATCH", "sales/opportunities/1000", cf(map[string]any{"op": "replace", "path": "expectedCloseDate", "value": bad}))
+		assert.Equal(t, 400, r.status, "%v", bad)
+		assert.Contains(t, string(r.body), `"field":"expectedCloseDate"`)
+	}
+}

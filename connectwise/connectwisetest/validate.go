@@ -122,6 +122,22 @@ func (s *Server) validate(w *write) []FieldError {
 		}
 		w.rec[field] = ref
 	}
+	for f := range w.touched {
+		// Date-times are ISO 8601 ("yyyy-MM-ddTHH:mm:ssZ", connectwise-api.md §10);
+		// a bare date is midnight UTC (§10, S20). Anything else cannot be read
+		// (the real message is not recorded), and stored values come back in
+		// the API's own form.
+		if !d.isDate(f) || isBlank(w.rec[f]) {
+			continue
+		}
+		sv, ok := w.rec[f].(string)
+		t, parsed := parseDateTime(sv)
+		if !ok || !parsed {
+			errs = append(errs, invalidField(f, fmt.Sprintf("The field %s must be a date-time such as 2026-01-31T00:00:00Z.", f)))
+			continue
+		}
+		w.rec[f] = stamp(t)
+	}
 	for _, f := range d.required {
 		if isBlank(w.rec[f]) {
 			errs = append(errs, missingField(f))
