@@ -324,6 +324,9 @@ func (r *result) record() RecordResult {
 	default:
 		rr.Outcome = OutcomeUpdated
 	}
+	if rr.Err != nil {
+		rr.Error = rr.Err.Error()
+	}
 	if len(r.deferred) > 0 {
 		rr.Detail = strings.TrimPrefix(rr.Detail+"; association deferred: "+strings.Join(r.deferred, ", "), "; ")
 	}

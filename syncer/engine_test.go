@@ -2,6 +2,7 @@ package syncer_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"testing/synctest"
@@ -286,4 +287,16 @@ func TestFence(t *testing.T) {
 	e.clk.Add(time.Minute)
 	_, err = eng.Run(ctx)
 	assert.ErrorIs(t, err, syncer.ErrFenced)
+}
+
+// A report renders as JSON with its errors as text.
+func TestReportJSON(t *testing.T) {
+	e := newMemEnv(t, spec("companies"), nil)
+	e.cw.put("company/companies", map[string]any{"name": "Acme", "identifier": "Acme", "numberOfEmployees": "many"})
+	rep, err := e.eng.Run(context.Background())
+	require.NoError(t, err)
+	b, err := json.Marshal(rep)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"Outcome":"failed"`)
+	assert.Contains(t, string(b), `numberofemployees`)
 }

@@ -38,8 +38,10 @@ type RecordResult struct {
 	Reason        Reason        `json:",omitempty"`
 	Detail        string        `json:",omitempty"`
 	Changes       []FieldChange `json:",omitempty"`
-	// Err is a *RecordError naming the record and, when known, the field.
-	Err error `json:"-"`
+	// Err is a *RecordError naming the record and, when known, the field;
+	// Error is its text, for JSON renderings of the report.
+	Err   error  `json:"-"`
+	Error string `json:",omitempty"`
 }
 
 // ObjectReport counts the outcomes of one object.
@@ -59,8 +61,9 @@ type Report struct {
 	// Calls is the number of API requests made per side, when the sides count
 	// them ([CallCounter]; the adapters do).
 	Calls map[Side]int64
-	// Err is the error that ended the pass early, if any.
-	Err error `json:"-"`
+	// Err is the error that ended the pass early, if any; Error is its text.
+	Err   error  `json:"-"`
+	Error string `json:",omitempty"`
 	// DryRun reports that nothing was written: the outcomes are what a real
 	// run would do (Backfill with DryRun).
 	DryRun bool `json:",omitempty"`
@@ -77,6 +80,9 @@ func (e *Engine) finish(r *Report, p *Plan, err error) *Report {
 	r.Calls[SideHubSpot] = calls(e.hs) - p.calls0[0]
 	r.Calls[SideConnectWise] = calls(e.cw) - p.calls0[1]
 	r.Err = err
+	if err != nil {
+		r.Error = err.Error()
+	}
 	attrs := []any{"tenant", e.tenant, "duration", r.Duration, "hubspot_calls", r.Calls[SideHubSpot],
 		"connectwise_calls", r.Calls[SideConnectWise]}
 	for _, o := range outcomeOrder {
