@@ -104,21 +104,26 @@ func (ps *passState) decide(ctx context.Context) error {
 		if p == nil || p.cw == nil || !o.cwToHS || len(o.assocs) == 0 {
 			continue
 		}
-		if op.data == nil {
-			if op.Kind != OpSkip || (op.Reason != ReasonUnchanged && op.Reason != ReasonEcho) || p.link == nil {
+		data := op.data
+		if data == nil {
+			// A settled record: only an association still waiting needs work.
+			if op.Kind != OpSkip || (op.Reason != ReasonUnchanged && op.Reason != ReasonEcho) || p.link == nil || !p.cw.pass {
 				continue
 			}
-			op.data = &opData{base: decodeSnapshot(p.link.Base), assocOK: p.cw.pass}
+			data = &opData{base: decodeSnapshot(p.link.Base), assocOK: true}
 		}
-		if !op.data.assocOK {
+		if !data.assocOK {
 			continue
 		}
-		want := ps.wantAssoc(p.cw, op.data.base)
+		want := ps.wantAssoc(p.cw, data.base)
+		if len(want) == 0 {
+			continue
+		}
 		if err := e.resolveAssoc(ctx, want); err != nil {
 			return err
 		}
-		op.Associations = want
-		if len(want) > 0 && op.Kind == OpSkip {
+		op.data, op.Associations = data, want
+		if op.Kind == OpSkip {
 			op.Kind, op.Reason = OpAssociate, ""
 		}
 	}
