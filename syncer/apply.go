@@ -71,6 +71,9 @@ func (r *result) revert(fields []string) {
 func (e *Engine) newResult(x *Operation) *result {
 	r := &result{op: x, hsID: x.HubSpotID, cwID: x.ConnectWiseID}
 	if p := x.p; p != nil {
+		if p.link != nil { // the times last seen, for the side not read now
+			r.hsMod, r.cwMod = p.link.HubSpotModifiedAt, p.link.ConnectWiseModifiedAt
+		}
 		if p.hs != nil {
 			r.hsMod = p.hs.rec.UpdatedAt
 		}
