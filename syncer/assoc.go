@@ -94,7 +94,7 @@ type assocWork struct {
 func (e *Engine) writeAssociations(ctx context.Context, o *objectSpec, results []*result) error {
 	groups := map[string][]assocWork{}
 	for _, r := range results {
-		if r.failed() || r.hsID == "" || len(r.op.Associations) == 0 {
+		if r.failed() || r.hsID == "" || r.base == nil || len(r.op.Associations) == 0 {
 			continue
 		}
 		if err := e.resolveAssoc(ctx, r.op.Associations); err != nil {
