@@ -247,3 +247,20 @@ func TestCompanyHardDelete(t *testing.T) {
 	assert.Equal(t, 404, c.do("GET", "company/companies/250", nil).status)
 	assert.Zero(t, s.Len(Companies))
 }
+
+// Flags are booleans: "true"/"false" strings and numbers are read as Json.NET
+// reads them, other text is refused.
+func TestCompanyFlags(t *testing.T) {
+	s, c := setup(t)
+	_, err := s.Create(Companies, company("Acme", "Acme"))
+	require.NoError(t, err)
+	r := c.do("PATCH", "company/companies/250", cf(map[string]any{"op": "replace", "path": "leadFlag", "value": "TRUE"}))
+	require.Equal(t, 200, r.status, string(r.body))
+	assert.Equal(t, true, r.obj(t)["leadFlag"])
+	r = c.do("PATCH", "company/companies/250", cf(map[string]any{"op": "replace", "path": "leadFlag", "value": 0}))
+	require.Equal(t, 200, r.status, string(r.body))
+	assert.Equal(t, false, r.obj(t)["leadFlag"])
+	r = c.do("PATCH", "company/companies/250", cf(map[string]any{"op": "replace", "path": "leadFlag", "value": "yes"}))
+	assert.Equal(t, 400, r.status)
+	assert.Contains(t, string(r.body), `"field":"leadFlag"`)
+}

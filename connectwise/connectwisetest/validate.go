@@ -123,6 +123,29 @@ func (s *Server) validate(w *write) []FieldError {
 		w.rec[field] = ref
 	}
 	for f := range w.touched {
+		if d.isFlag(f) {
+			// *Flag fields are booleans. The API deserialises with Json.NET (its
+			// error shapes are ASP.NET's, see routes), which reads true/false
+			// strings and numbers as booleans and refuses other text (inferred:
+			// no recorded answer); the record stores and returns a JSON boolean.
+			switch v := w.rec[f].(type) {
+			case float64:
+				w.rec[f] = v != 0
+			case string:
+				switch strings.ToLower(strings.TrimSpace(v)) {
+				case "true":
+					w.rec[f] = true
+				case "false":
+					w.rec[f] = false
+				default:
+					errs = append(errs, invalidField(f, fmt.Sprintf("The field %s must be true or false.", f)))
+				}
+			case bool, nil:
+			default:
+				errs = append(errs, invalidField(f, fmt.Sprintf("The field %s must be true or false.", f)))
+			}
+			continue
+		}
 		// Date-times are ISO 8601 ("yyyy-MM-ddTHH:mm:ssZ", connectwise-api.md §10);
 		// a bare date is midnight UTC (§10, S20). Anything else cannot be read
 		// (the real message is not recorded), and stored values come back in
