@@ -25,7 +25,6 @@ func TestRandomEditsConverge(t *testing.T) {
 			words := []string{"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay"}
 			cities := []string{"Springfield", "Shelbyville", "Ogdenville", ""}
 			var cwIDs []int64
-			var hsIDs []string
 			for round := range 60 {
 				e.clk.Add(time.Minute)
 				switch r.IntN(4) {
@@ -34,8 +33,8 @@ func TestRandomEditsConverge(t *testing.T) {
 						"name": words[r.IntN(len(words))], "identifier": fmt.Sprintf("CW%d", round), "city": cities[r.IntN(len(cities))]}))
 				case 1: // a new HubSpot company
 					e.hs.mu.Lock()
-					hsIDs = append(hsIDs, e.hs.putLocked("companies", "", map[string]string{
-						"name": words[r.IntN(len(words))], "cw_company_identifier": fmt.Sprintf("HS%d", round), "city": cities[r.IntN(len(cities))]}))
+					e.hs.putLocked("companies", "", map[string]string{
+						"name": words[r.IntN(len(words))], "cw_company_identifier": fmt.Sprintf("HS%d", round), "city": cities[r.IntN(len(cities))]})
 					e.hs.mu.Unlock()
 				case 2: // edit in ConnectWise
 					if len(cwIDs) > 0 {
