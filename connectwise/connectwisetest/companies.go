@@ -89,7 +89,7 @@ func prepareCompany(s *Server, w *write) []FieldError {
 		types, fe := s.resolveRefList("types", "company/companies/types", w.rec["types"])
 		errs = append(errs, fe...)
 		w.rec["types"] = types
-	} else if w.touched["types"] && !sameIDs(w.rec["types"], w.old["types"]) {
+	} else if !s.opts.IgnoreTypesOnUpdate && w.touched["types"] && !sameIDs(w.rec["types"], w.old["types"]) {
 		errs = append(errs, invalidField("types",
 			"types can only be set when a company is created; use /company/companies/{id}/typeAssociations."))
 	} else {

@@ -264,3 +264,19 @@ func TestCompanyFlags(t *testing.T) {
 	assert.Equal(t, 400, r.status)
 	assert.Contains(t, string(r.body), `"field":"leadFlag"`)
 }
+
+func TestIgnoreTypesOnUpdate(t *testing.T) {
+	s, c := setup(t, Options{IgnoreTypesOnUpdate: true})
+	_, err := s.Create(Companies, company("Acme", "Acme"))
+	require.NoError(t, err)
+	before, _ := s.Get(Companies, 250)
+	r := c.do("PATCH", "company/companies/250", cf(map[string]any{"op": "replace", "path": "/types", "value": []any{map[string]any{"id": 3}}}))
+	require.Equal(t, 200, r.status, string(r.body))
+	assert.Equal(t, before["types"], r.obj(t)["types"], "kept as stored")
+	_, err = s.Create(Contacts, map[string]any{"firstName": "Ann", "typeIds": []any{1}})
+	require.NoError(t, err)
+	r = c.do("PATCH", "company/contacts/58000", cf(map[string]any{"op": "replace", "path": "/typeIds", "value": []any{2}}))
+	require.Equal(t, 200, r.status, string(r.body))
+	assert.Equal(t, 1.0, r.obj(t)["types"].([]any)[0].(map[string]any)["id"])
+	assert.NotContains(t, r.obj(t), "typeIds")
+}

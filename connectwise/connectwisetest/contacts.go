@@ -49,7 +49,7 @@ func prepareContact(s *Server, w *write) []FieldError {
 		errs = append(errs, fe...)
 		w.rec["types"] = types
 		delete(w.rec, "typeIds")
-	} else if (w.touched["types"] && !sameIDs(w.rec["types"], w.old["types"])) || (w.touched["typeIds"] && len(asSlice(w.rec["typeIds"])) > 0) {
+	} else if !s.opts.IgnoreTypesOnUpdate && ((w.touched["types"] && !sameIDs(w.rec["types"], w.old["types"])) || (w.touched["typeIds"] && len(asSlice(w.rec["typeIds"])) > 0)) {
 		errs = append(errs, invalidField("types",
 			"types can only be set when a contact is created; use /company/contacts/{id}/typeAssociations."))
 	} else {

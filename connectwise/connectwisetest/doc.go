@@ -124,7 +124,8 @@
 // opportunity name, company, contact, primarySalesRep; ticket summary and
 // company), MaxLengthField, OutOfRange (company yearEstablished/revenueYear,
 // re-checked on every PATCH of the whole record), ObjectExists (a duplicate
-// company identifier), types only on create, *Flag fields that are not
+// company identifier), types only on create ([Options].IgnoreTypesOnUpdate
+// keeps them silently instead), *Flag fields that are not
 // booleans ("true"/"false" strings and numbers are read as booleans, as
 // Json.NET does), date-times that are not
 // ISO 8601 (stored values come back as "yyyy-MM-ddTHH:mm:ssZ", a bare date

@@ -97,6 +97,13 @@ type Options struct {
 	// whether the API ever echoes them is unsure). The items are stored
 	// either way: GET the contact to read them.
 	EchoContactCommunicationItems bool
+	// IgnoreTypesOnUpdate makes a PUT or PATCH that changes a company's
+	// types (or a contact's types/typeIds) keep the stored types silently.
+	// By default it is refused with 400 InvalidField on types: the spec says
+	// types "can be passed in only during new company creation (post)" and
+	// that typeIds are for POST only (connectwise-api.md §5, S10), but whether
+	// the API refuses or ignores them later is not recorded.
+	IgnoreTypesOnUpdate bool
 	// AllowArrayConditions lets conditions name array fields
 	// (conditions=communicationItems/value="x", types/id=1), matching when
 	// any element matches. By default they get 400 ApiFindCondition: arrays
