@@ -303,3 +303,20 @@ func TestContactTypeAssociations(t *testing.T) {
 	assert.Equal(t, 3.0, rec["types"].([]any)[0].(map[string]any)["id"])
 	assert.Equal(t, 404, c.do("GET", "company/contacts/4242/typeAssociations", nil).status)
 }
+
+func TestChildConditionsElementSemantics(t *testing.T) {
+	seed := func(s *Server) {
+		_, err := s.Create(Contacts, map[string]any{"firstName": "Ann", "communicationItems": []any{
+			map[string]any{"type": map[string]any{"id": 1}, "value": "ann@acme.com", "defaultFlag": true},
+			map[string]any{"type": map[string]any{"id": 3}, "value": "x@y.com", "defaultFlag": true},
+		}})
+		require.NoError(t, err)
+	}
+	q := "company/contacts?childConditions=" + url.QueryEscape(`communicationItems/value = "x@y.com" AND communicationItems/communicationType = "Email"`)
+	s, c := setup(t)
+	seed(s)
+	assert.Empty(t, c.do("GET", q, nil).list(t), "no single Email item holds x@y.com")
+	s2, c2 := setup(t, Options{ChildConditionsAnyElement: true})
+	seed(s2)
+	assert.Len(t, c2.do("GET", q, nil).list(t), 1)
+}

@@ -78,6 +78,9 @@
 // conditions, childConditions and customFieldConditions are parsed by
 // [ParseConditions] and evaluated by [Eval], [EvalChild] and
 // [EvalCustomFields]; clients can fuzz their condition builders against them.
+// A childConditions expression matches when one element of the array
+// satisfies all of it ([Options].ChildConditionsAnyElement lets each
+// comparison use a different element).
 // The language: comparisons = != < <= > >=, like (wildcards % and *),
 // contains, in (...), "not like", "not contains", "not in", a leading not,
 // and/or in any case with and binding tighter, parentheses, nested paths with

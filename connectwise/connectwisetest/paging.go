@@ -28,6 +28,9 @@ type listQuery struct {
 	noLinks bool
 	// hideDeleted leaves soft-deleted records out.
 	hideDeleted bool
+	// anyChild: each child comparison may hold on a different element
+	// (Options.ChildConditionsAnyElement).
+	anyChild bool
 }
 
 type orderKey struct {
@@ -60,6 +63,7 @@ func (s *Server) parseListQuery(def *resourceDef, r *http.Request) (*listQuery, 
 	if lq.child, err = s.parseFor(def, q["childconditions"], true); err != nil {
 		return nil, err
 	}
+	lq.anyChild = s.opts.ChildConditionsAnyElement
 	if c := q["customfieldconditions"]; c != "" {
 		e, err := ParseConditions(c)
 		if err != nil {
@@ -202,7 +206,11 @@ func (lq *listQuery) match(rec Record) bool {
 	if lq.hideDeleted && rec["deletedFlag"] == true {
 		return false
 	}
-	return Eval(lq.cond, rec) && EvalChild(lq.child, rec) && EvalCustomFields(lq.custom, rec)
+	child := EvalChild(lq.child, rec)
+	if lq.anyChild {
+		child = lq.child == nil || Eval(lq.child, rec)
+	}
+	return Eval(lq.cond, rec) && child && EvalCustomFields(lq.custom, rec)
 }
 
 // sortRecords orders recs by the orderBy keys, then by id.

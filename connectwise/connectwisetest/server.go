@@ -97,6 +97,14 @@ type Options struct {
 	// whether the API ever echoes them is unsure). The items are stored
 	// either way: GET the contact to read them.
 	EchoContactCommunicationItems bool
+	// ChildConditionsAnyElement lets each comparison of childConditions hold
+	// on a different element of the array, so
+	// communicationItems/value="a@b.com" AND communicationItems/communicationType="Email"
+	// also matches a contact whose Email item is another address and whose
+	// phone item has that value. By default one element must satisfy the
+	// whole expression, the meaning of the documented example (S24,
+	// connectwise-api.md §4); how the API evaluates it is not recorded.
+	ChildConditionsAnyElement bool
 	// IgnoreTypesOnUpdate makes a PUT or PATCH that changes a company's
 	// types (or a contact's types/typeIds) keep the stored types silently.
 	// By default it is refused with 400 InvalidField on types: the spec says
