@@ -102,6 +102,7 @@ func TestNewResourceRaw(t *testing.T) {
 	p, _, err := projects.Get(context.Background(), 5)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"a":1}`, string((*p)["newField"]))
+	assert.Equal(t, "project/projects", NewResource[RawRecord](env.client, "/project/projects/").Path())
 }
 
 func TestClientAccessorsAndLogValue(t *testing.T) {
