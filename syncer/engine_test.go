@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -299,4 +300,38 @@ func TestReportJSON(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"Outcome":"failed"`)
 	assert.Contains(t, string(b), `numberofemployees`)
+}
+
+// A large pass goes a chunk at a time; the cursor is stored once all went
+// through, and not when a chunk stopped early.
+func TestRunInChunks(t *testing.T) {
+	e := newMemEnv(t, spec("companies"), nil)
+	ctx := context.Background()
+	for i := range 2500 {
+		e.cw.put("company/companies", map[string]any{"name": fmt.Sprint("Co ", i), "identifier": fmt.Sprint("Co", i)})
+	}
+	calls := e.hs.Calls()
+	rep, err := e.eng.Run(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2500, rep.Count("companies", syncer.OutcomeCreated))
+	assert.Equal(t, int64(1+3*3), e.hs.Calls()-calls, "the feed, then three chunks of two reads and one upsert")
+	_, err = e.store.Cursor(ctx, "t1", "companies/connectwise")
+	require.NoError(t, err)
+
+	e2 := newMemEnv(t, spec("companies"), nil)
+	for i := range 1500 {
+		e2.cw.put("company/companies", map[string]any{"name": fmt.Sprint("Co ", i), "identifier": fmt.Sprint("Co", i)})
+	}
+	upserts := 0
+	e2.hs.failAfter = func() error {
+		if upserts++; upserts > 1 {
+			return errors.New("daily limit")
+		}
+		return nil
+	}
+	rep, err = e2.eng.Run(ctx)
+	require.Error(t, err)
+	assert.Equal(t, 1000, rep.Count("companies", syncer.OutcomeCreated), "the first chunk went through")
+	_, err = e2.store.Cursor(ctx, "t1", "companies/connectwise")
+	assert.ErrorIs(t, err, syncer.ErrNotFound)
 }

@@ -158,18 +158,6 @@ func (e *Engine) enrich(ctx context.Context, o *objectSpec, recs []map[string]an
 // the NUL byte keeps it apart from every ConnectWise field.
 const enrichErrKey = "\x00hubwise-enrich-error"
 
-// feedConnectWise reads the ConnectWise records changed in the window.
-func (e *Engine) feedConnectWise(ctx context.Context, o *objectSpec, from, to time.Time) ([]map[string]any, error) {
-	var out []map[string]any
-	for rec, err := range e.cw.Modified(ctx, o.cwRes, from, to) {
-		if err != nil {
-			return nil, fmt.Errorf("syncer: %s: connectwise change feed: %w", o.name, err)
-		}
-		out = append(out, rec)
-	}
-	return out, e.enrich(ctx, o, out)
-}
-
 // feedHubSpot reads the IDs of the HubSpot records changed in the window.
 func (e *Engine) feedHubSpot(ctx context.Context, o *objectSpec, from, to time.Time) ([]string, error) {
 	var ids []string

@@ -27,6 +27,8 @@ type memHS struct {
 	calls  int64
 	sink   bool  // forget written records (memory benchmarks)
 	fail   error // when set, upserts stop with it (a daily limit)
+	// failAfter, when set, is asked before every upsert call for an error.
+	failAfter func() error
 }
 
 func newMemHS(now func() time.Time) *memHS {
@@ -153,12 +155,16 @@ func (m *memHS) write(objectType string, inputs []syncer.HubSpotWrite, upsert bo
 }
 
 func (m *memHS) Upsert(_ context.Context, objectType string, inputs []syncer.HubSpotWrite) ([]syncer.HubSpotResult, error) {
-	if m.fail != nil {
+	fail := m.fail
+	if m.failAfter != nil && fail == nil {
+		fail = m.failAfter()
+	}
+	if fail != nil {
 		out := make([]syncer.HubSpotResult, len(inputs))
 		for i := range out {
-			out[i].Err = m.fail
+			out[i].Err = fail
 		}
-		return out, m.fail
+		return out, fail
 	}
 	return m.write(objectType, inputs, true), nil
 }

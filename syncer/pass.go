@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -47,89 +50,131 @@ type pair struct {
 
 func deadKey(side Side, id string) string { return string(side) + ":" + id }
 
-// gather reads the change feeds, the due dead letters and the pending intents.
-func (ps *passState) gather(ctx context.Context) error {
-	e, o := ps.e, ps.o
+// feedState is what the chunks of one object's pass share: the dead letters
+// and intents read at the start, the cursors to store at the end, the
+// ConnectWise feed as a pull iterator and the HubSpot IDs still to handle.
+type feedState struct {
+	dead    map[string]DeadLetter
+	intents map[string]Intent
+	cursors map[string]string
+	cwNext  func() (map[string]any, error, bool)
+	cwStop  func()
+	cwRetry []int64  // due dead letters from ConnectWise
+	hsIDs   []string // HubSpot feed IDs, due dead letters and intents
+}
+
+func (f *feedState) close() {
+	if f.cwStop != nil {
+		f.cwStop()
+	}
+}
+
+// openFeeds reads the dead letters and intents, opens the ConnectWise change
+// feed and reads the IDs of the HubSpot change feed (IDs only: the records are
+// read a chunk at a time).
+func (e *Engine) openFeeds(ctx context.Context, o *objectSpec, start time.Time) (*feedState, error) {
+	f := &feedState{dead: map[string]DeadLetter{}, intents: map[string]Intent{}, cursors: map[string]string{}}
 	for d, err := range e.store.ListDeadLetters(ctx, e.tenant, &DeadLetterListOptions{Object: o.name}) {
 		if err != nil {
-			return fmt.Errorf("syncer: %s: list dead letters: %w", o.name, err)
+			return nil, fmt.Errorf("syncer: %s: list dead letters: %w", o.name, err)
 		}
-		ps.plan.dead[deadKey(d.Side, d.SourceID)] = d
+		f.dead[deadKey(d.Side, d.SourceID)] = d
 	}
-	var cwRecs []map[string]any
-	var hsIDs []string
 	if o.cwToHS {
 		cur, err := e.readCursor(ctx, cursorKey(o.name, SideConnectWise))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		from, to, next := e.window(cur, ps.start)
-		if cwRecs, err = e.feedConnectWise(ctx, o, from, to); err != nil {
-			return err
-		}
-		ps.plan.cursors[cursorKey(o.name, SideConnectWise)] = formatCursor(next)
+		from, to, next := e.window(cur, start)
+		f.cwNext, f.cwStop = iter.Pull2(e.cw.Modified(ctx, o.cwRes, from, to))
+		f.cursors[cursorKey(o.name, SideConnectWise)] = formatCursor(next)
 	}
 	if o.hsToCW {
 		cur, err := e.readCursor(ctx, cursorKey(o.name, SideHubSpot))
 		if err != nil {
-			return err
+			f.close()
+			return nil, err
 		}
-		from, to, next := e.window(cur, ps.start)
-		if hsIDs, err = e.feedHubSpot(ctx, o, from, to); err != nil {
-			return err
+		from, to, next := e.window(cur, start)
+		if f.hsIDs, err = e.feedHubSpot(ctx, o, from, to); err != nil {
+			f.close()
+			return nil, err
 		}
-		ps.plan.cursors[cursorKey(o.name, SideHubSpot)] = formatCursor(next)
+		f.cursors[cursorKey(o.name, SideHubSpot)] = formatCursor(next)
 	}
 	// Due dead letters are retried even when their record did not change.
-	inFeed := map[string]bool{}
-	for _, r := range cwRecs {
-		inFeed[deadKey(SideConnectWise, strconv.FormatInt(recordID(r), 10))] = true
-	}
-	for _, id := range hsIDs {
-		inFeed[deadKey(SideHubSpot, id)] = true
-	}
-	var cwRetry []int64
 	now := e.now()
-	for k, d := range ps.plan.dead {
-		if inFeed[k] || d.NextRetryAt.After(now) {
+	for _, k := range slices.Sorted(maps.Keys(f.dead)) {
+		d := f.dead[k]
+		if d.NextRetryAt.After(now) {
 			continue
 		}
 		switch {
 		case d.Side == SideConnectWise && o.cwToHS:
 			if id, err := strconv.ParseInt(d.SourceID, 10, 64); err == nil {
-				cwRetry = append(cwRetry, id)
+				f.cwRetry = append(f.cwRetry, id)
 			}
 		case d.Side == SideHubSpot && o.hsToCW:
-			hsIDs = append(hsIDs, d.SourceID)
+			f.hsIDs = append(f.hsIDs, d.SourceID)
 		}
 	}
-	if len(cwRetry) > 0 {
-		got, err := e.readConnectWise(ctx, o, cwRetry)
-		if err != nil {
-			return err
+	if o.hsToCW {
+		for in, err := range e.store.ListIntents(ctx, e.tenant, o.name) {
+			if err != nil {
+				f.close()
+				return nil, fmt.Errorf("syncer: %s: list intents: %w", o.name, err)
+			}
+			if in.Target == SideConnectWise {
+				f.intents[in.SourceID] = in
+				f.hsIDs = append(f.hsIDs, in.SourceID)
+			}
 		}
-		for _, id := range cwRetry {
+	}
+	f.hsIDs = dedupe(f.hsIDs)
+	return f, nil
+}
+
+// fill loads the next chunk into ps: up to n ConnectWise feed records and n
+// HubSpot IDs (n <= 0: all of them), plus the due ConnectWise retries in the
+// first chunk. It reports whether anything was loaded.
+func (ps *passState) fill(ctx context.Context, f *feedState, n int, first bool) (bool, error) {
+	e, o := ps.e, ps.o
+	ps.plan.dead, ps.intents, ps.plan.cursors = f.dead, f.intents, f.cursors
+	var cwRecs []map[string]any
+	for f.cwNext != nil && (n <= 0 || len(cwRecs) < n) {
+		rec, err, ok := f.cwNext()
+		if !ok {
+			f.cwNext = nil
+			break
+		}
+		if err != nil {
+			return false, fmt.Errorf("syncer: %s: connectwise change feed: %w", o.name, err)
+		}
+		cwRecs = append(cwRecs, rec)
+	}
+	if err := e.enrich(ctx, o, cwRecs); err != nil {
+		return false, err
+	}
+	if first && len(f.cwRetry) > 0 {
+		got, err := e.readConnectWise(ctx, o, f.cwRetry)
+		if err != nil {
+			return false, err
+		}
+		for _, id := range f.cwRetry {
 			if r, ok := got[id]; ok {
 				cwRecs = append(cwRecs, r)
 			}
 		}
 	}
-	ps.intents = map[string]Intent{}
-	if o.hsToCW {
-		for in, err := range e.store.ListIntents(ctx, e.tenant, o.name) {
-			if err != nil {
-				return fmt.Errorf("syncer: %s: list intents: %w", o.name, err)
-			}
-			if in.Target == SideConnectWise {
-				ps.intents[in.SourceID] = in
-				hsIDs = append(hsIDs, in.SourceID)
-			}
-		}
+	k := len(f.hsIDs)
+	if n > 0 {
+		k = min(k, n)
 	}
-	hsIDs = dedupe(hsIDs)
+	hsIDs := f.hsIDs[:k]
+	f.hsIDs = f.hsIDs[k:]
 	hsRecs, err := e.readHubSpot(ctx, o, hsIDs)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, rec := range cwRecs {
 		r := e.newCW(o, rec, ps.lk)
@@ -144,12 +189,14 @@ func (ps *passState) gather(ctx context.Context) error {
 		if !ok {
 			continue
 		}
-		r := e.newHS(o, rec, ps.lk)
-		ps.hs[id] = r
+		ps.hs[id] = e.newHS(o, rec, ps.lk)
 		ps.hsSrc = append(ps.hsSrc, id)
 	}
-	return nil
+	return len(cwRecs) > 0 || len(hsIDs) > 0, nil
 }
+
+// more reports whether the feeds hold records not loaded yet.
+func (f *feedState) more() bool { return f.cwNext != nil || len(f.hsIDs) > 0 }
 
 // deadKeys returns the dead-letter keys of a pair: a failure is filed under
 // the side whose change brought the record, which may be either.

@@ -143,16 +143,45 @@ func (e *Engine) Run(ctx context.Context) (*Report, error) {
 	}
 	rep := e.newReport(p)
 	for _, o := range e.objects {
-		op, err := e.planObject(ctx, o, p)
-		if err != nil {
-			return e.finish(rep, p, err), err
-		}
-		p.Objects = append(p.Objects, op)
-		if err := e.applyObject(ctx, p, op, rep); err != nil {
+		if err := e.runObject(ctx, o, p, rep); err != nil {
 			return e.finish(rep, p, err), err
 		}
 	}
 	return e.finish(rep, p, nil), nil
+}
+
+// runChunk is how many changed records of each side a pass plans and applies
+// at a time, so a large first pass holds one chunk in memory, not the feed.
+const runChunk = 1000
+
+// runObject plans and applies one object's changes a chunk at a time and
+// stores its cursors once every chunk went through.
+func (e *Engine) runObject(ctx context.Context, o *objectSpec, p *Plan, rep *Report) error {
+	f, err := e.openFeeds(ctx, o, p.StartedAt)
+	if err != nil {
+		return err
+	}
+	defer f.close()
+	for first := true; first || f.more(); first = false {
+		ps := e.newPassState(o, p)
+		if _, err := ps.fill(ctx, f, runChunk, first); err != nil {
+			return err
+		}
+		if err := ps.planRest(ctx); err != nil {
+			return err
+		}
+		if err := e.applyObject(ctx, p, ps.plan, rep); err != nil {
+			return err
+		}
+	}
+	b := new(Batch)
+	for _, k := range sortedKeys(f.cursors) {
+		b.PutCursor(k, f.cursors[k])
+	}
+	if err := e.commit(ctx, b); err != nil {
+		return fmt.Errorf("syncer: %s: commit cursors: %w", o.name, err)
+	}
+	return nil
 }
 
 // Apply carries out a plan made by [Engine.Plan] and reports the outcome of
@@ -176,8 +205,13 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Report, error) {
 
 // planObject reads the object's changes and plans an operation per record.
 func (e *Engine) planObject(ctx context.Context, o *objectSpec, p *Plan) (*ObjectPlan, error) {
+	f, err := e.openFeeds(ctx, o, p.StartedAt)
+	if err != nil {
+		return nil, err
+	}
+	defer f.close()
 	ps := e.newPassState(o, p)
-	if err := ps.gather(ctx); err != nil {
+	if _, err := ps.fill(ctx, f, 0, true); err != nil {
 		return nil, err
 	}
 	if err := ps.planRest(ctx); err != nil {
