@@ -27,7 +27,15 @@ func contactsDef() *resourceDef {
 		},
 		// The spec marks nothing required, but the API answers MissingRequiredField
 		// for firstName (payload error-400-invalidobject-missingrequiredfield.json).
-		required:    []string{"firstName"},
+		required: []string{"firstName"},
+		// The spec gives contacts' legacy userDefinedField1-10 a maximum length of
+		// 50 and no other limit (Jetbuilt/connect_wise docs/Contact.md, generated
+		// from it, as for companies in S10).
+		maxLen: map[string]int{
+			"userDefinedField1": 50, "userDefinedField2": 50, "userDefinedField3": 50, "userDefinedField4": 50,
+			"userDefinedField5": 50, "userDefinedField6": 50, "userDefinedField7": 50, "userDefinedField8": 50,
+			"userDefinedField9": 50, "userDefinedField10": 50,
+		},
 		forwardOnly: true, callbackType: "contact", udfScreen: "ct300", firstID: 58000,
 		// The recorded 201 has no communicationItems nor defaultPhone* (payload
 		// contact-create-response.json, SOURCES.md).

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -319,4 +320,12 @@ func TestChildConditionsElementSemantics(t *testing.T) {
 	s2, c2 := setup(t, Options{ChildConditionsAnyElement: true})
 	seed(s2)
 	assert.Len(t, c2.do("GET", q, nil).list(t), 1)
+}
+
+func TestContactUserDefinedFieldLength(t *testing.T) {
+	_, c := setup(t)
+	r := c.do("POST", "company/contacts", map[string]any{"firstName": "Ann", "userDefinedField3": strings.Repeat("x", 51)})
+	assert.Equal(t, 400, r.status)
+	assert.Contains(t, string(r.body), `"code":"MaxLengthField"`)
+	assert.Equal(t, 201, c.do("POST", "company/contacts", map[string]any{"firstName": "Ann", "userDefinedField3": strings.Repeat("x", 50)}).status)
 }
