@@ -85,4 +85,11 @@ func TestBackfillResumesAfterDailyLimit(t *testing.T) {
 	rep = e.run()
 	require.Empty(t, rep.Errors())
 	assert.Zero(t, e.writes(), rep.String())
+
+	// A reset backfill goes over everything again and finds nothing to write.
+	require.NoError(t, e.eng.ResetBackfill(e.ctx, "companies"))
+	rep, err = e.eng.Backfill(e.ctx, &syncer.BackfillOptions{Objects: []string{"companies"}})
+	require.NoError(t, err)
+	assert.Equal(t, 120, rep.Count("companies", syncer.OutcomeUnchanged))
+	assert.Zero(t, e.writes())
 }
