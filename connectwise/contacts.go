@@ -41,6 +41,16 @@ type Contact struct {
 	IgnoreDuplicates    *bool               `json:"ignoreDuplicates,omitempty"`
 	PortalSecurityLevel *int                `json:"portalSecurityLevel,omitempty"`
 	MobileGUID          *string             `json:"mobileGuid,omitempty"`
+	UserDefinedField1   *string             `json:"userDefinedField1,omitempty"`  // max 50
+	UserDefinedField2   *string             `json:"userDefinedField2,omitempty"`  // max 50
+	UserDefinedField3   *string             `json:"userDefinedField3,omitempty"`  // max 50
+	UserDefinedField4   *string             `json:"userDefinedField4,omitempty"`  // max 50
+	UserDefinedField5   *string             `json:"userDefinedField5,omitempty"`  // max 50
+	UserDefinedField6   *string             `json:"userDefinedField6,omitempty"`  // max 50
+	UserDefinedField7   *string             `json:"userDefinedField7,omitempty"`  // max 50
+	UserDefinedField8   *string             `json:"userDefinedField8,omitempty"`  // max 50
+	UserDefinedField9   *string             `json:"userDefinedField9,omitempty"`  // max 50
+	UserDefinedField10  *string             `json:"userDefinedField10,omitempty"` // max 50
 	CustomFields        CustomFields        `json:"customFields,omitempty"`
 	Info                *Info               `json:"_info,omitempty"`
 }

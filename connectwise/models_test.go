@@ -248,3 +248,17 @@ func TestWithCustomFieldsOp(t *testing.T) {
 	assert.Equal(t, name, withCustomFieldsOp("system/callbacks", name), "no custom fields there")
 	assert.Equal(t, name, withCustomFieldsOp("sales/opportunities/7/forecast", name))
 }
+
+func TestLegacyUserDefinedFields(t *testing.T) {
+	var co Company
+	require.NoError(t, json.Unmarshal([]byte(`{"id":1,"userDefinedField5":"1","userDefinedField10":"ten"}`), &co))
+	assert.Equal(t, "1", *co.UserDefinedField5)
+	assert.Equal(t, "ten", *co.UserDefinedField10)
+	var ct Contact
+	require.NoError(t, json.Unmarshal([]byte(`{"id":2,"userDefinedField1":"a","userDefinedField10":"b"}`), &ct))
+	assert.Equal(t, "a", *ct.UserDefinedField1)
+	assert.Equal(t, "b", *ct.UserDefinedField10)
+	b, err := json.Marshal(Contact{FirstName: Ptr("Ann")})
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), "userDefinedField", "unset fields are not sent")
+}
