@@ -263,7 +263,9 @@ func (w *Worker) shutdown(wg *sync.WaitGroup, abandon context.CancelFunc, done <
 func (w *Worker) acquire(ctx context.Context, active map[string]bool) []Lease {
 	tenants, err := w.reg.Tenants(ctx)
 	if err != nil {
-		w.log.Error("syncer: worker: list tenants", "err", err)
+		if ctx.Err() == nil {
+			w.log.Error("syncer: worker: list tenants", "err", err)
+		}
 		return nil
 	}
 	type cand struct {
@@ -279,6 +281,9 @@ func (w *Worker) acquire(ctx context.Context, active map[string]bool) []Lease {
 			continue
 		}
 		last, err := w.lastPass(ctx, t, now)
+		if ctx.Err() != nil {
+			return nil // shutting down
+		}
 		if err != nil {
 			w.log.Warn("syncer: worker: read last pass", "tenant", t, "err", err)
 			continue
@@ -294,10 +299,18 @@ func (w *Worker) acquire(ctx context.Context, active map[string]bool) []Lease {
 			break
 		}
 		l, err := w.leaser.AcquireLease(ctx, c.tenant, w.id, w.opts.LeaseTTL)
-		if errors.Is(err, ErrConflict) {
+		switch {
+		case ctx.Err() != nil:
+			if err == nil {
+				out = append(out, l)
+			}
+			for _, l := range out {
+				w.release(l) // shutting down
+			}
+			return nil
+		case errors.Is(err, ErrConflict):
 			continue // another worker runs it
-		}
-		if err != nil {
+		case err != nil:
 			w.log.Warn("syncer: worker: acquire lease", "tenant", c.tenant, "err", err)
 			continue
 		}
