@@ -148,44 +148,6 @@ func TestCrashConnectWiseAnswerLost(t *testing.T) {
 	}
 }
 
-// refusingStore refuses any batch that links one ConnectWise ID, naming the
-// operation, like a link that conflicts with another.
-type refusingStore struct {
-	syncer.StateStore
-	cwID int64
-}
-
-func (s *refusingStore) Commit(ctx context.Context, tenant string, b *syncer.Batch) error {
-	for i, op := range b.Ops {
-		if lp, ok := op.(syncer.LinkPut); ok && lp.Link.ConnectWiseID == s.cwID {
-			return &syncer.OpError{Index: i, Op: op, Err: fmt.Errorf("test: %w", syncer.ErrConflict)}
-		}
-	}
-	return s.StateStore.Commit(ctx, tenant, b)
-}
-
-// A record whose state the store refuses fails alone; the others commit.
-func TestStoreRefusesOneRecord(t *testing.T) {
-	e := newMemEnv(t, spec("companies"), nil)
-	var ids []int64
-	for i := range 3 {
-		ids = append(ids, e.cw.put("company/companies", map[string]any{"name": fmt.Sprint("Co", i), "identifier": fmt.Sprint("Co", i)}))
-	}
-	st := &refusingStore{StateStore: e.store, cwID: ids[1]}
-	eng, err := syncer.New(syncer.Config{Tenant: "t1", HubSpot: e.hs, ConnectWise: e.cw, Mapping: compile(t, spec("companies")), Store: st, Clock: e.clk.Now})
-	require.NoError(t, err)
-	rep, err := eng.Run(context.Background())
-	require.NoError(t, err)
-	assert.Equal(t, 2, rep.Count("companies", syncer.OutcomeCreated))
-	assert.Equal(t, 1, rep.Count("companies", syncer.OutcomeFailed))
-	dls, err := eng.DeadLetters(context.Background(), "companies")
-	require.NoError(t, err)
-	require.Len(t, dls, 1)
-	assert.Equal(t, fmt.Sprint(ids[1]), dls[0].SourceID)
-	_, err = e.store.Cursor(context.Background(), "t1", "companies/connectwise")
-	assert.NoError(t, err, "the cursor moved: the failure is dead-lettered")
-}
-
 // The same crash for contacts: the ConnectWise contact created from HubSpot is
 // found again by email on replay.
 func TestCrashBeforeStateCommitContacts(t *testing.T) {

@@ -195,42 +195,6 @@ func TestDealsBothWays(t *testing.T) {
 	quiet()
 }
 
-// One input HubSpot refuses in a batch upsert (a 207) fails alone; the other
-// records of the batch are written.
-func TestPartialBatchFailure(t *testing.T) {
-	s := spec("companies", "contacts", "deals")
-	for i := range s.Objects {
-		s.Objects[i].Direction = mapping.ToHubSpot
-	}
-	owners := map[string]string{"245": "999"} // not an owner
-	e := newEnv(t, s, func(c *syncer.Config) {
-		c.Lookups = func(context.Context) (*mapping.Lookups, error) {
-			lk := mapping.NewLookups()
-			lk.SetTable(mapping.TableOwners, owners)
-			lk.SetTable(mapping.TableDealStages, map[string]string{"1": "appointmentscheduled"})
-			return lk, nil
-		}
-	})
-	owners["244"] = e.hsSrv.AddOwner(hubspottest.Owner{Email: "jsmith@example.com"})
-	acme := e.cwCompany("Acme Corp", "AcmeCorp")
-	ann := e.cwContact("Ann", "Lee", "ann@acme.example", acme)
-	good1 := e.cwOpportunity("One", acme, ann, 0)
-	bad, err := e.cwSrv.Create(connectwisetest.Opportunities, map[string]any{"name": "Two", "company": map[string]any{"id": acme},
-		"contact": map[string]any{"id": ann}, "primarySalesRep": map[string]any{"id": 245}, "stage": map[string]any{"id": 1}})
-	require.NoError(t, err)
-	good2 := e.cwOpportunity("Three", acme, ann, 0)
-	e.hsSrv.ResetCalls()
-	rep := e.run()
-	assert.Equal(t, 2, rep.Count("deals", syncer.OutcomeCreated), rep.String())
-	require.Equal(t, 1, rep.Count("deals", syncer.OutcomeFailed))
-	assert.Equal(t, 1, e.hsSrv.CountOp(hubspottest.OpBatchUpsert)-2, "one upsert call for the three deals")
-	var re *syncer.RecordError
-	require.ErrorAs(t, rep.Errors()[0], &re)
-	assert.EqualValues(t, bad["id"], re.ConnectWiseID)
-	e.link("deals", good1)
-	e.link("deals", good2)
-}
-
 // An opportunity whose forecast cannot be read fails alone.
 func TestForecastFailureFailsOneDeal(t *testing.T) {
 	s := spec("companies", "contacts", "deals")
