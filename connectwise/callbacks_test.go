@@ -80,6 +80,10 @@ func TestCallbacksEnsureRace(t *testing.T) {
 
 // keyServer serves signing keys like ConnectWise's callbackkey endpoint.
 func keyServer(t *testing.T, key string, hits *atomic.Int32) *httptest.Server {
+	// stop releases slow handlers. They do not wait on the request context: a
+	// context ended for any other reason would let the handler answer an empty 200
+	// before the client's timeout, and the test would see "no signing_key".
+	stop := make(chan struct{})
 	// A plain handler, not a ServeMux: the real key path has a double slash, which a
 	// ServeMux would redirect.
 	mux := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -92,13 +96,17 @@ func keyServer(t *testing.T, key string, hits *atomic.Int32) *httptest.Server {
 		case "/big/system/callbackkey/x":
 			writeJSON(w, 200, `{"signing_key":"`+strings.Repeat("k", 20000)+`"}`)
 		case "/slow/system/callbackkey/x":
-			<-r.Context().Done()
+			select {
+			case <-stop:
+			case <-time.After(10 * time.Second):
+			}
 		default:
 			http.NotFound(w, r)
 		}
 	})
 	srv := httptest.NewTLSServer(mux)
 	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(stop) }) // runs first, so Close does not wait on slow handlers
 	return srv
 }
 
