@@ -27,7 +27,9 @@ type Registry interface {
 	// Tenants lists the keys of the tenants to sync.
 	Tenants(ctx context.Context) ([]string, error)
 	// Config returns the engine configuration of tenant. The worker sets Fence
-	// (the lease) and fills Store, Clock and Logger when they are unset.
+	// (the lease) and fills Store, Clock and Logger when they are unset. A
+	// Store that is set must hold its leases where the worker's store does
+	// (the same database); leave it unset to use the worker's.
 	Config(ctx context.Context, tenant string) (Config, error)
 }
 

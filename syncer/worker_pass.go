@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/hubwise/hubwise/hubspot"
 )
 
 // errLeaseRanOut cancels a pass whose lease reached its TTL without a
@@ -36,7 +38,7 @@ func (w *Worker) runTenant(passCtx context.Context, l Lease) {
 	case passCtx.Err() != nil:
 		pr.Abandoned = true
 	default:
-		if err := w.recordPass(l); err != nil {
+		if err := w.recordPass(l, w.restUntil(l.Tenant, pr.Err)); err != nil {
 			pr.LeaseLost = errors.Is(err, ErrFenced)
 			pr.Err = errors.Join(pr.Err, err)
 		}
@@ -138,9 +140,25 @@ func (w *Worker) keep(ctx context.Context, l Lease, stop <-chan struct{}, cancel
 	}
 }
 
-// recordPass commits the end of the pass under l's fence.
-func (w *Worker) recordPass(l Lease) error {
-	now := w.now().UTC()
+// restUntil returns when the tenant's next pass may start, for a pass that
+// ended with err: a poll interval from now, or HubSpot's daily-limit reset
+// (DESIGN.md: "a daily limit ends the pass with a checkpoint to resume from").
+// The worker records it as the time of the last pass minus the interval, so
+// every worker sharing the store waits for the reset, not only this one.
+func (w *Worker) restUntil(tenant string, err error) time.Time {
+	now := w.now()
+	var rl *hubspot.RateLimitError
+	if errors.As(err, &rl) && rl.Daily() && rl.ResetAt.After(now.Add(w.opts.PollInterval)) {
+		w.log.Warn("syncer: worker: HubSpot daily limit reached; the tenant rests until the reset", "tenant", tenant, "reset_at", rl.ResetAt)
+		return rl.ResetAt
+	}
+	return now.Add(w.opts.PollInterval)
+}
+
+// recordPass commits the end of the pass under l's fence, dated so that the
+// tenant is due again at next.
+func (w *Worker) recordPass(l Lease, next time.Time) error {
+	now := next.Add(-w.opts.PollInterval).UTC()
 	ctx, cancel := context.WithTimeout(context.Background(), w.opts.RenewEvery)
 	defer cancel()
 	b := new(Batch).PutCursor(LastPassCursor, now.Format(time.RFC3339Nano))

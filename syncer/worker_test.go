@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hubwise/hubwise/hubspot"
 	"github.com/hubwise/hubwise/mapping"
 	"github.com/hubwise/hubwise/syncer"
 	"github.com/hubwise/hubwise/syncer/memstore"
@@ -405,4 +406,35 @@ func TestNewWorkerChecks(t *testing.T) {
 	w2, err := syncer.NewWorker(memstore.New(nil), reg, nil)
 	require.NoError(t, err)
 	assert.NotEqual(t, w.ID(), w2.ID())
+}
+
+// HubSpot's daily limit makes the tenant rest until the reset, for every
+// worker sharing the store.
+func TestWorkerDailyLimitRestsUntilReset(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		store := memstore.New(nil)
+		reg := newWorkerRegistry(t, 1)
+		reset := time.Now().Add(time.Hour)
+		var passes atomic.Int64
+		daily := func(ctx context.Context, e *syncer.Engine) (*syncer.Report, error) {
+			if passes.Add(1) == 1 {
+				return nil, &hubspot.RateLimitError{APIError: &hubspot.APIError{StatusCode: 429, Message: "daily"},
+					Policy: "DAILY", ResetAt: reset}
+			}
+			return e.Run(ctx)
+		}
+		var stops []func() error
+		for _, id := range []string{"w1", "w2"} {
+			w, err := syncer.NewWorker(store, reg, &syncer.WorkerOptions{ID: id, PollInterval: 10 * time.Second, Pass: daily})
+			require.NoError(t, err)
+			stops = append(stops, runWorker(w))
+		}
+		time.Sleep(59 * time.Minute)
+		assert.EqualValues(t, 1, passes.Load(), "no pass before the reset")
+		time.Sleep(time.Minute + 5*time.Second)
+		assert.EqualValues(t, 2, passes.Load(), "one pass at the reset")
+		for _, stop := range stops {
+			require.ErrorIs(t, stop(), context.Canceled)
+		}
+	})
 }
