@@ -216,7 +216,11 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, d *resourceDef) er
 // holds s.mu and must not let the records escape uncopied.
 func (s *Server) filtered(c *collection, lq *listQuery) []Record {
 	var recs []Record
-	for _, rec := range c.sorted() {
+	all := c.sorted
+	if ids, ok := candidateIDs(lq.cond); ok {
+		all = func() []Record { return c.candidates(ids) }
+	}
+	for _, rec := range all() {
 		if lq.match(rec) {
 			recs = append(recs, rec)
 		}
