@@ -219,12 +219,13 @@ func (w *Worker) Run(ctx context.Context) error {
 		case <-timer.C:
 		}
 		if len(active) < w.opts.MaxTenants && ctx.Err() == nil {
-			for _, l := range w.acquire(ctx, active) {
+			for _, g := range w.acquire(ctx, active) {
+				l := g.Lease
 				active[l.Tenant] = true
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					w.runTenant(passCtx, l)
+					w.runTenant(passCtx, g)
 					done <- l.Tenant
 				}()
 			}
@@ -260,9 +261,16 @@ func (w *Worker) shutdown(wg *sync.WaitGroup, abandon context.CancelFunc, done <
 	w.log.Info("syncer: worker stopped")
 }
 
+// granted is a lease with the time, on this process's monotonic clock, at
+// which it was asked for: the lease cannot outlive asked + TTL.
+type granted struct {
+	Lease
+	asked time.Time
+}
+
 // acquire returns leases on the due tenants, least recently run first, up to
 // the free slots.
-func (w *Worker) acquire(ctx context.Context, active map[string]bool) []Lease {
+func (w *Worker) acquire(ctx context.Context, active map[string]bool) []granted {
 	tenants, err := w.reg.Tenants(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -295,19 +303,20 @@ func (w *Worker) acquire(ctx context.Context, active map[string]bool) []Lease {
 		}
 	}
 	slices.SortStableFunc(cands, func(a, b cand) int { return a.last.Compare(b.last) })
-	var out []Lease
+	var out []granted
 	for _, c := range cands {
 		if len(active)+len(out) >= w.opts.MaxTenants {
 			break
 		}
+		asked := time.Now()
 		l, err := w.leaser.AcquireLease(ctx, c.tenant, w.id, w.opts.LeaseTTL)
 		switch {
 		case ctx.Err() != nil:
 			if err == nil {
-				out = append(out, l)
+				out = append(out, granted{l, asked})
 			}
-			for _, l := range out {
-				w.release(l) // shutting down
+			for _, g := range out {
+				w.release(g.Lease) // shutting down
 			}
 			return nil
 		case errors.Is(err, ErrConflict):
@@ -324,7 +333,7 @@ func (w *Worker) acquire(ctx context.Context, active map[string]bool) []Lease {
 			w.release(l)
 			continue
 		}
-		out = append(out, l)
+		out = append(out, granted{l, asked})
 	}
 	return out
 }

@@ -14,14 +14,15 @@ import (
 var errLeaseRanOut = fmt.Errorf("syncer: worker: the lease ran out before a renewal succeeded: %w", ErrFenced)
 
 // runTenant runs one pass of l's tenant under l and reports it.
-func (w *Worker) runTenant(passCtx context.Context, l Lease) {
+func (w *Worker) runTenant(passCtx context.Context, g granted) {
+	l := g.Lease
 	pr := &PassReport{Tenant: l.Tenant, Worker: w.id, Lease: l, StartedAt: w.now()}
 	ctx, cancel := context.WithCancelCause(context.WithValue(passCtx, leaseKey{}, l))
 	defer cancel(nil)
 	stop, kept := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(kept)
-		w.keep(ctx, l, stop, cancel)
+		w.keep(ctx, g, stop, cancel)
 	}()
 	w.log.Debug("syncer: worker: pass starts", "tenant", l.Tenant, "generation", l.Generation)
 	pr.Report, pr.Err = w.pass(ctx, l)
@@ -105,12 +106,12 @@ func (w *Worker) pass(ctx context.Context, l Lease) (*Report, error) {
 // keep renews l every RenewEvery until stop is closed. A refused renewal, or
 // no successful renewal before the lease's TTL has gone by on this worker's
 // timer, cancels the pass with a cause wrapping ErrFenced.
-func (w *Worker) keep(ctx context.Context, l Lease, stop <-chan struct{}, cancel context.CancelCauseFunc) {
-	ttl := w.opts.LeaseTTL
-	// The lease was granted a moment before this timer starts; a tenth of the
-	// TTL covers that and clock drift.
+func (w *Worker) keep(ctx context.Context, g granted, stop <-chan struct{}, cancel context.CancelCauseFunc) {
+	l, ttl := g.Lease, w.opts.LeaseTTL
+	// The lease cannot outlive the time it was asked for plus its TTL; a tenth
+	// of the TTL is kept as a margin for clock drift between the processes.
 	guard := ttl - ttl/10
-	deadline := time.NewTimer(guard)
+	deadline := time.NewTimer(guard - time.Since(g.asked))
 	defer deadline.Stop()
 	tick := time.NewTicker(w.opts.RenewEvery)
 	defer tick.Stop()
