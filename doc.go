@@ -14,8 +14,17 @@
 //     fake of the ConnectWise API.
 //   - [github.com/hubwise/hubwise/mapping]: declarative field mappings with a direction
 //     per field, transforms, value maps, filters and the HubSpot properties to create.
-//   - [github.com/hubwise/hubwise/syncer]: the sync engine's state-store contract and
-//     drivers (memstore, boltstore), with a conformance suite.
+//   - [github.com/hubwise/hubwise/mapping/mappingtest]: helpers to unit-test mappings.
+//   - [github.com/hubwise/hubwise/syncer]: the sync engine: change feeds, linking and
+//     matching, diff against base snapshots, plan and batched apply, reports, dead
+//     letters, historical migration (Backfill), and workers that share tenants
+//     under leases.
+//   - [github.com/hubwise/hubwise/syncer/memstore], [github.com/hubwise/hubwise/syncer/boltstore],
+//     [github.com/hubwise/hubwise/syncer/pgstore]: state-store drivers (memory, one
+//     bbolt file, PostgreSQL), all passing [github.com/hubwise/hubwise/syncer/storetest].
+//
+// The README's quickstart (go run ./examples/quickstart) runs a historical migration
+// and incremental passes against the fakes, with no account.
 //
 // Dependencies point one way: the engine depends on the mapping and on small
 // interfaces it declares itself; the mapping depends on nothing of ours; the clients
