@@ -134,7 +134,7 @@ func newService(ctx context.Context, o *options, env func(string) (string, bool)
 	mux.Handle("GET /healthz", &s.health)
 	s.health.disp = s.disp
 	s.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	if err := s.registerCallbacks(ctx, live); err != nil {
+	if err := s.registerCallbacks(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -143,10 +143,7 @@ func newService(ctx context.Context, o *options, env func(string) (string, bool)
 // registerCallbacks registers the ConnectWise callbacks of the synced types
 // at level owner (every record), self-suppressed so the service's own writes
 // are not delivered back (connectwise-api.md §9).
-func (s *service) registerCallbacks(ctx context.Context, live bool) error {
-	if live && s.url == "" {
-		return nil
-	}
+func (s *service) registerCallbacks(ctx context.Context) error {
 	for _, typ := range []string{"company", "contact"} {
 		desc := "hubwise webhooks example"
 		_, _, err := s.cwc.Callbacks.Ensure(ctx, &connectwise.CallbackEntry{URL: s.url + "/callbacks/connectwise?recordId=",
