@@ -197,3 +197,18 @@ func TestCredentialsPartial(t *testing.T) {
 	assert.Contains(t, err.Error(), "HUBSPOT_CLIENT_SECRET")
 	assert.NotContains(t, err.Error(), "pat-na1-secret-value")
 }
+
+// Shutdown lets the targeted pass in flight finish its write.
+func TestShutdownFinishesPassInFlight(t *testing.T) {
+	s := startService(t)
+	cwID, hsID := s.companyPair(t)
+	// The pass's ConnectWise write takes 300 ms.
+	s.demo.cw.Inject(connectwisetest.Route(http.MethodPatch, "company/companies/{id}"), 1, connectwisetest.Fault{Latency: 300 * time.Millisecond})
+	require.NoError(t, s.demo.hs.UpdateRecord("companies", hsID, map[string]string{"city": "In Flight"}))
+	require.Eventually(t, func() bool { return s.disp.Stats().Running }, 10*time.Second, time.Millisecond)
+	s.stop(t)
+	rec, ok := s.demo.cw.Get(connectwisetest.Companies, cwID)
+	require.True(t, ok)
+	assert.Equal(t, "In Flight", rec["city"])
+	assert.Contains(t, s.out.String(), "stopped:")
+}
