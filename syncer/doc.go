@@ -1,7 +1,71 @@
 // Package syncer is hubwise's sync engine between HubSpot and ConnectWise PSA.
 //
-// So far the package holds the engine's storage contract; the engine itself (change
-// feeds, matching, diff, plan, apply, report) builds on it.
+// An [Engine] runs passes for one tenant: it composes the two sides ([NewHubSpot]
+// and [NewConnectWise] adapt the clients to the small [HubSpotSide] and
+// [ConnectWiseSide] interfaces the engine declares, which test doubles can
+// implement too), a compiled [github.com/hubwise/hubwise/mapping.Mapping] and a
+// [StateStore].
+//
+// # Passes
+//
+// [Engine.Run] plans and applies one pass for every enabled object in dependency
+// order (companies, contacts, deals):
+//
+//  1. Change feeds: ConnectWise "lastUpdated >= [cursor]" in pages of 1000 ordered
+//     by id; HubSpot search on the last-modified property (lastmodifieddate for
+//     contacts, hs_lastmodifieddate otherwise) past the 10,000-result cap. Every
+//     window reaches back by Config.Overlap and cursors never pass the pass start
+//     minus Config.SafetyLag, so a record may be seen twice but never missed.
+//  2. Full records are read in batches (HubSpot batch read of 100; ConnectWise
+//     "id in (...)" conditions).
+//  3. Linking: the store first, then the ConnectWise ID properties on the HubSpot
+//     record, then the mapping's match keys (normalised email for contacts, rec ID
+//     or company identifier for companies, rec ID for deals). A key that matches
+//     more than one record is reported as ambiguous, never guessed.
+//  4. Both records are projected into the mapping's canonical form and compared
+//     with the link's base snapshot: only fields that changed are written, so an
+//     unchanged record, and a value the engine wrote coming back, cost nothing.
+//  5. Writes in batches: HubSpot through batch upsert keyed on the unique
+//     ConnectWise-ID property (idempotent); ConnectWise creates after an [Intent]
+//     is committed, so a replay looks the record up instead of creating it twice;
+//     patches with only the changed fields. Associations are written once both
+//     ends are linked and deferred, not dropped, otherwise.
+//  6. Links, base snapshots and cursors commit per batch; a record that fails is
+//     dead-lettered with its error and retried on later passes with backoff
+//     ([Engine.RetryNow] forces it), and never stops the others.
+//
+// [Engine.Plan] is the dry run (operations with field-level before and after and
+// the [Reason] for every skip); [Engine.Apply] applies a plan; [Engine.Poll] runs
+// passes on an interval until its context ends; [Engine.RunHints] runs a targeted
+// pass over the IDs that webhooks and callbacks named.
+//
+// # Historical migration
+//
+// [Engine.Backfill] migrates every ConnectWise record of the enabled objects into
+// HubSpot, matching existing HubSpot records first, with a progress callback and
+// a checkpoint after each page, so a crash or HubSpot's daily limit only pauses it.
+//
+// # Reports
+//
+// Every pass returns a [Report]: counts per object and [Outcome], per-record
+// results, errors naming the record and field, and API calls per side.
+// Config.Observe receives every record result as it happens, for metrics and
+// tracing without the library depending on either.
+//
+// # Webhooks and callbacks
+//
+// [Dispatcher] turns HubSpot webhook events and ConnectWise callbacks into
+// debounced, deduplicated targeted passes ([Engine.RunHints]); run [Engine.Poll]
+// beside it as the safety net. Dropping the echoes of the engine's own writes only
+// saves a pass: the comparison with the base snapshot is what prevents loops.
+//
+// # Workers
+//
+// [Worker] runs the passes of a [Registry]'s tenants under leases from a [Leaser]
+// store (github.com/hubwise/hubwise/syncer/pgstore for several processes): it
+// acquires, renews and releases them, commits every batch under the lease's
+// [Fence], takes turns between tenants across workers through [LastPassCursor],
+// and drops a tenant whose lease was lost.
 //
 // # State store
 //
@@ -13,9 +77,10 @@
 // it alone and proven with the conformance suite
 // [github.com/hubwise/hubwise/syncer/storetest].
 //
-// Drivers: [github.com/hubwise/hubwise/syncer/memstore] (in memory, for tests)
-// and [github.com/hubwise/hubwise/syncer/boltstore] (the embedded default, one
-// bbolt file).
+// Drivers: [github.com/hubwise/hubwise/syncer/memstore] (in memory, for tests),
+// [github.com/hubwise/hubwise/syncer/boltstore] (the embedded default, one bbolt
+// file) and [github.com/hubwise/hubwise/syncer/pgstore] (PostgreSQL, with leases,
+// for several workers).
 //
 // # Batches
 //
