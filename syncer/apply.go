@@ -29,6 +29,7 @@ type result struct {
 	intentDone   bool // the create intent can be deleted
 	unsent       bool // the pass stopped before the write was sent
 	cwAssocOps   []mapping.PatchOp
+	settled      map[string]settlement // Engine.Settle settlements this write applies
 }
 
 func (r *result) failed() bool { return len(r.errs) > 0 || r.unsent }
@@ -56,6 +57,15 @@ func (r *result) fail(side Side, field string, err error) {
 
 // revert puts the previous base values back for fields whose write failed.
 func (r *result) revert(fields []string) {
+	for _, f := range fields {
+		if st, ok := r.settled[f]; ok && r.base != nil { // applied next time
+			if r.base.Settle == nil {
+				r.base.Settle = map[string]settlement{}
+			}
+			r.base.Settle[f] = st
+			delete(r.settled, f)
+		}
+	}
 	if r.base == nil {
 		return
 	}
@@ -101,6 +111,15 @@ func (e *Engine) newResult(x *Operation) *result {
 			r.base.Fields = maps.Clone(x.data.d.base)
 		}
 		r.toHS, r.toCW, r.cwValues = x.data.d.toHS, x.data.d.toCW, x.data.d.cwValues
+		for _, f := range x.data.d.settled {
+			if st, ok := r.base.Settle[f]; ok {
+				if r.settled == nil {
+					r.settled = map[string]settlement{}
+				}
+				r.settled[f] = st
+				delete(r.base.Settle, f)
+			}
+		}
 	}
 	return r
 }
@@ -324,8 +343,13 @@ func (r *result) record() RecordResult {
 		rr.Outcome = OutcomeLinked
 	case x.Kind == OpAssociate && len(r.deferred) > 0:
 		rr.Outcome = OutcomeDeferred
+	case len(x.Conflicts) > 0: // the other fields were written
+		rr.Outcome = OutcomeConflict
 	default:
 		rr.Outcome = OutcomeUpdated
+	}
+	if rr.Outcome == OutcomeConflict {
+		rr.Detail = strings.TrimPrefix(rr.Detail+"; parked for review: "+strings.Join(x.Conflicts, ", "), "; ")
 	}
 	if rr.Err != nil {
 		rr.Error = rr.Err.Error()

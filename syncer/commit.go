@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -202,6 +204,11 @@ func (e *Engine) stateOps(op *ObjectPlan, r *result, now time.Time) *owned {
 		b.DeleteIntent(o.name, SideConnectWise, r.hsID)
 	}
 	if x.p != nil && x.p.hs != nil && x.p.cw != nil && r.hsID != "" && r.cwID > 0 {
+		for _, f := range slices.Sorted(maps.Keys(r.settled)) {
+			if r.base != nil { // the settlement is in the link committed below
+				b.DeleteConflict(o.name, r.hsID, r.cwID, f)
+			}
+		}
 		for _, f := range x.Conflicts {
 			b.PutConflict(Conflict{Object: o.name, HubSpotID: r.hsID, ConnectWiseID: r.cwID, Field: f,
 				HubSpotValue: []byte(x.p.hs.vals[f]), ConnectWiseValue: []byte(x.p.cw.vals[f]), BaseValue: []byte(r.prev[f])})

@@ -14,6 +14,16 @@ import (
 type snapshot struct {
 	Fields mapping.Values      `json:"f"`
 	Assoc  map[string]assocRef `json:"a,omitempty"`
+	// Settle holds parked conflicts settled by Engine.Settle, by field, until a
+	// pass applies them.
+	Settle map[string]settlement `json:"s,omitempty"`
+}
+
+// settlement is how a parked conflict was settled: a side whose current value
+// wins, or a value of its own.
+type settlement struct {
+	Side  Side   `json:"w,omitempty"`
+	Value string `json:"v,omitempty"`
 }
 
 // assocRef is one association written: the partner's IDs on both sides.
@@ -50,7 +60,7 @@ func (s *snapshot) clone() *snapshot {
 	if s == nil {
 		return &snapshot{Fields: mapping.Values{}}
 	}
-	return &snapshot{Fields: maps.Clone(s.Fields), Assoc: maps.Clone(s.Assoc)}
+	return &snapshot{Fields: maps.Clone(s.Fields), Assoc: maps.Clone(s.Assoc), Settle: maps.Clone(s.Settle)}
 }
 
 // FieldChange is one field a write changes: the value the target side holds
@@ -62,7 +72,8 @@ type FieldChange struct {
 	Before string
 	After  string
 	// Conflict reports that the field changed on both sides and Resolution
-	// settled it ("preferHubSpot", "preferConnectWise", "mostRecent").
+	// settled it ("preferHubSpot", "preferConnectWise", "mostRecent", "custom"
+	// for a user's Resolver, "review" for a conflict settled by Engine.Settle).
 	Conflict   bool
 	Resolution mapping.Conflict `json:",omitempty"`
 }
@@ -82,6 +93,7 @@ type diffResult struct {
 	cwValues  mapping.Values    // the HubSpot-form values those fields take
 	changes   []FieldChange
 	conflicts []string       // fields parked for review
+	settled   []string       // fields whose Engine.Settle settlement this write applies
 	base      mapping.Values // the base once every write succeeded
 }
 
@@ -89,10 +101,11 @@ type diffResult struct {
 // fields always take the master side's value (a change on the other side is
 // drift and is reverted); fields flowing both ways follow a three-way merge:
 // a change on one side propagates, a change on both is settled by the field's
-// conflict preference (mapping.Review parks it and writes nothing). On a new
+// field's Resolver ([Review] parks it and writes nothing). On a new
 // link a value never overwrites with emptiness.
 //
-// This is the seam of the two-way issue: resolvers plug into resolve.
+// Conflicts go to the field's [Resolver] (see Engine.resolverFor); a field
+// settled by [Engine.Settle] takes the settlement instead.
 func (e *Engine) diff(o *objectSpec, in diffInput) diffResult {
 	r := diffResult{toHS: map[string]string{}, cwValues: mapping.Values{}, base: mapping.Values{}}
 	fresh := in.base == nil
@@ -104,6 +117,13 @@ func (e *Engine) diff(o *objectSpec, in diffInput) diffResult {
 		p := f.HubSpot
 		cv, hv := in.cw[p], in.hs[p]
 		bv := base[p]
+		st, hasSettle := settlement{}, false
+		if !fresh {
+			st, hasSettle = in.base.Settle[p]
+		}
+		if hasSettle {
+			r.settled = append(r.settled, p)
+		}
 		if cv == hv {
 			if cv != "" {
 				r.base[p] = cv
@@ -127,20 +147,26 @@ func (e *Engine) diff(o *objectSpec, in diffInput) diffResult {
 			winner = SideHubSpot
 		case fresh && hv == "":
 			winner = SideConnectWise
+		case hasSettle && f.Direction == mapping.Both:
+			conflict, res = true, mapping.Review
+			winner = st.Side
+			if winner == "" { // a value of its own goes to both sides
+				e.settleValue(&r, f, st.Value, cv, hv, toHS, toCW)
+				continue
+			}
 		case !fresh && cv != bv && hv == bv:
 			winner = SideConnectWise
 		case !fresh && hv != bv && cv == bv:
 			winner = SideHubSpot
 		default:
 			conflict = true
-			res = f.Conflict
-			if res == "" {
-				res = o.m.Conflict()
+			rv := e.resolverFor(o, f)
+			res = label(rv)
+			winner = rv.Resolve(FieldConflict{Object: o.name, Field: p, HubSpot: hv, ConnectWise: cv, Base: bv,
+				HubSpotModifiedAt: in.hsMod, ConnectWiseModifiedAt: in.cwMod})
+			if winner != SideHubSpot && winner != SideConnectWise {
+				winner = ""
 			}
-			if res == "" {
-				res = e.cfg.DefaultConflict
-			}
-			winner = resolve(res, in.cwMod, in.hsMod)
 		}
 		if winner == "" { // parked for review
 			r.conflicts = append(r.conflicts, p)
@@ -169,22 +195,24 @@ func (e *Engine) diff(o *objectSpec, in diffInput) diffResult {
 	return r
 }
 
-// resolve picks the winning side of a conflict; "" parks it for review.
-func resolve(c mapping.Conflict, cwMod, hsMod time.Time) Side {
-	switch c {
-	case mapping.PreferHubSpot:
-		return SideHubSpot
-	case mapping.MostRecent:
-		// Record timestamps of two systems: clock skew decides close calls
-		// (prior-art.md §6, Dropbox), which is why it is not the default.
-		if hsMod.After(cwMod) {
-			return SideHubSpot
+// settleValue writes a value chosen by Engine.Settle to both sides of a
+// field (each only where it differs) and makes it the base.
+func (e *Engine) settleValue(r *diffResult, f mapping.FieldInfo, v, cv, hv string, toHS, toCW bool) {
+	p := f.HubSpot
+	if hv != v && toHS {
+		r.toHS[p] = v
+		r.changes = append(r.changes, FieldChange{Field: p, Target: SideHubSpot, Before: hv, After: v, Conflict: true, Resolution: mapping.Review})
+	}
+	if cv != v && toCW {
+		r.toCW = append(r.toCW, p)
+		if v != "" {
+			r.cwValues[p] = v
 		}
-		return SideConnectWise
-	case mapping.Review:
-		return ""
-	default:
-		return SideConnectWise
+		r.changes = append(r.changes, FieldChange{Field: p, Target: SideConnectWise, Before: cv, After: v, Conflict: true, Resolution: mapping.Review})
+	}
+	r.base[p] = v
+	if v == "" {
+		delete(r.base, p)
 	}
 }
 

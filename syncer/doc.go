@@ -52,6 +52,26 @@
 // Config.Observe receives every record result as it happens, for metrics and
 // tracing without the library depending on either.
 //
+// # Conflicts
+//
+// Every field flowing both ways is merged against the link's base snapshot
+// (the values both sides held after the last sync): changed on one side, it
+// propagates; changed on both to the same value, it is agreement; changed on
+// both to different values, it is a conflict, settled by a [Resolver] for that
+// field. One-way fields always take their master side's value. The resolver of
+// a field is, most specific first: [Config.FieldResolvers], the mapping field's
+// own Conflict preference, [Config.Resolvers] for the object, the mapping
+// object's preference, then [Config.DefaultConflict] ([PreferConnectWise] when
+// unset). Built-ins: [PreferHubSpot], [PreferConnectWise], [MostRecent] (record
+// timestamps of two vendors: clock skew can decide close calls the wrong way)
+// and [Review]; [ResolverFunc] adapts a function of one [FieldConflict].
+//
+// [Review] parks the conflict in the store ([Conflict]) and writes neither
+// value for that field while the record's other fields keep flowing; the record
+// is reported with [OutcomeConflict]. [Engine.Conflicts] lists parked conflicts
+// and [Engine.Settle] settles one with a side or a value of its own; the next
+// pass writes it where a side differs and removes the parked record.
+//
 // # Webhooks and callbacks
 //
 // [Dispatcher] turns HubSpot webhook events and ConnectWise callbacks into

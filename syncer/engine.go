@@ -45,6 +45,14 @@ type Config struct {
 	// link is first made) when the mapping names no preference; empty means
 	// mapping.PreferConnectWise.
 	DefaultConflict mapping.Conflict
+	// Resolvers settle conflicts per object (keyed by object name), overriding
+	// the mapping object's preference and DefaultConflict.
+	Resolvers map[string]Resolver
+	// FieldResolvers settle conflicts of single fields (keyed by object name
+	// and HubSpot property), overriding everything else. The precedence, most
+	// specific first: FieldResolvers, the mapping field's own Conflict,
+	// Resolvers, the mapping object's Conflict, DefaultConflict.
+	FieldResolvers map[FieldKey]Resolver
 
 	// Overlap widens every change-feed window backward (default 5 minutes):
 	// seeing a record twice is harmless, missing one is not.
