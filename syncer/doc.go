@@ -72,6 +72,18 @@
 // and [Engine.Settle] settles one with a side or a value of its own; the next
 // pass writes it where a side differs and removes the parked record.
 //
+// # Echoes
+//
+// A value the engine wrote comes back in the next change feed as a change equal
+// to the base snapshot and is a no-op (reported as [ReasonEcho] or
+// [ReasonUnchanged]): the comparison with the base is the only guard against
+// loops. The origin markers the vendors offer, ConnectWise's _info.updatedBy
+// and callback MemberId (the API member) and HubSpot's changeSource and
+// sourceId on webhook events, are used as hints only
+// ([DispatcherOptions].ConnectWiseMemberIDs and HubSpotSourceIDs drop the
+// hints of the engine's own writes, saving a pass), never as the only guard: a
+// person may edit through the same API member, and a hint may be missing.
+//
 // # Webhooks and callbacks
 //
 // [Dispatcher] turns HubSpot webhook events and ConnectWise callbacks into
