@@ -399,3 +399,47 @@ func (a *ConnectWiseAdapter) CustomFields(ctx context.Context, resource string) 
 	}
 	return out, nil
 }
+
+// Delete deletes one record (DELETE …/{id} answers 204, connectwise-api.md
+// §5); a 404 means it is gone already and is not an error.
+func (a *ConnectWiseAdapter) Delete(ctx context.Context, resource string, id int64) error {
+	a.calls.Add(1)
+	_, err := a.resource(resource).Delete(ctx, int(id))
+	if errors.Is(err, connectwise.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// IDs lists up to size IDs greater than afterID in ascending order, asking for
+// the "id" field only (fields=id, connectwise-api.md §4 "fields: id,name,status/id")
+// so a sweep reads little. Companies also ask for deletedFlag and leave out the
+// soft-deleted ones (connectwise-api.md §6: companies carry deletedFlag and stay
+// readable once deleted).
+func (a *ConnectWiseAdapter) IDs(ctx context.Context, resource string, afterID int64, size int) ([]int64, int64, error) {
+	a.calls.Add(1)
+	fields := []string{"id"}
+	if resource == "company/companies" {
+		fields = append(fields, "deletedFlag")
+	}
+	opts := &connectwise.ListOptions{OrderBy: "id asc", PageSize: min(size, pageSize), Page: 1, Fields: fields}
+	if afterID > 0 {
+		opts.Conditions = connectwise.Gt("id", afterID)
+	}
+	page, _, err := a.resource(resource).List(ctx, opts)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]int64, 0, len(page))
+	var next int64
+	for _, rec := range page {
+		next = recordID(*rec)
+		if f, _ := (*rec)["deletedFlag"].(bool); !f {
+			out = append(out, next)
+		}
+	}
+	if len(page) < opts.PageSize {
+		next = 0
+	}
+	return out, next, nil
+}

@@ -72,6 +72,26 @@
 // and [Engine.Settle] settles one with a side or a value of its own; the next
 // pass writes it where a side differs and removes the parked record.
 //
+// # Deletes
+//
+// Deletes are never propagated by default. Per object, [Config.Deletes] picks a
+// [DeletePolicy]: [DeleteIgnore] (the default: the link stays, nothing is
+// written, the deletion is reported), [DeleteUnlink] (the link is removed, the
+// partner left alone) or [DeletePropagate] (the HubSpot partner is archived,
+// the ConnectWise partner deleted, then the link removed). Polling on
+// lastUpdated never sees a delete, so deletions come from two places:
+// [Engine.HandleDeleted] for the IDs a HubSpot deletion webhook or a
+// ConnectWise "deleted" callback named (each is read again first; a record
+// still there is left alone), and [Engine.SweepDeletes], a periodic sweep that
+// lists every ConnectWise ID of an object (the id field only) and compares them
+// with the store's links. ConnectWise companies are soft-deleted (deletedFlag):
+// passes never carry one toward HubSpot, and the sweep counts it as gone.
+//
+// The mass-delete guard ([Config.MaxDeleteShare], 10% by default) refuses to
+// unlink or delete more than that share of an object's links at once (one
+// record alone is always allowed): nothing changes, the [DeleteReport] says
+// Stopped and the error wraps [ErrMassDelete].
+//
 // # Echoes
 //
 // A value the engine wrote comes back in the next change feed as a change equal

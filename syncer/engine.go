@@ -54,6 +54,15 @@ type Config struct {
 	// Resolvers, the mapping object's Conflict, DefaultConflict.
 	FieldResolvers map[FieldKey]Resolver
 
+	// Deletes sets the delete policy per object name; objects not named ignore
+	// deletes (DeleteIgnore): deletes are never propagated by default.
+	Deletes map[string]DeletePolicy
+	// MaxDeleteShare is the mass-delete guard: deletions (unlink or propagate)
+	// of more than this share of an object's links at once, and of more than
+	// one record, are refused with ErrMassDelete. 0 means 0.1 (10%, a choice of
+	// ours: the reference gives no figure); a negative value turns it off.
+	MaxDeleteShare float64
+
 	// Overlap widens every change-feed window backward (default 5 minutes):
 	// seeing a record twice is harmless, missing one is not.
 	Overlap time.Duration
@@ -142,6 +151,14 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.MaxRetryBackoff <= 0 {
 		cfg.MaxRetryBackoff = 6 * time.Hour
+	}
+	if cfg.MaxDeleteShare == 0 {
+		cfg.MaxDeleteShare = 0.1
+	}
+	for obj, p := range cfg.Deletes {
+		if p != DeleteIgnore && p != DeleteUnlink && p != DeletePropagate {
+			return nil, fmt.Errorf("syncer: New: object %q: unknown delete policy %q", obj, p)
+		}
 	}
 	if cfg.DefaultConflict == "" {
 		cfg.DefaultConflict = mapping.PreferConnectWise

@@ -109,6 +109,12 @@ func (e *Engine) newCW(o *objectSpec, rec map[string]any, lk *mapping.Lookups) *
 	if r.err == nil {
 		r.pass, r.err = o.m.SelectConnectWise(rec, lk)
 	}
+	if softDeleted(rec) {
+		// A soft-deleted company stays readable (connectwise-api.md §6 lists
+		// deletedFlag and dateDeleted; payload company-get.json): it never flows
+		// toward HubSpot; the delete policy handles its link (deletes.go).
+		r.pass = false
+	}
 	return r
 }
 
