@@ -196,6 +196,7 @@ func (e *Engine) stateOps(op *ObjectPlan, r *result, now time.Time) *owned {
 			b.DeleteDeadLetter(o.name, d.Side, d.SourceID)
 		}
 	}
+	mergeOps(b, o.name, x.p, r)
 	if r.base != nil && r.hsID != "" && r.cwID > 0 && !(x.Kind == OpLink && r.failed()) {
 		b.PutLink(Link{Object: o.name, HubSpotID: r.hsID, ConnectWiseID: r.cwID, Base: r.base.encode(),
 			SyncedAt: now, HubSpotModifiedAt: r.hsMod, ConnectWiseModifiedAt: r.cwMod})

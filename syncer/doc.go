@@ -87,6 +87,12 @@
 // with the store's links. ConnectWise companies are soft-deleted (deletedFlag):
 // passes never carry one toward HubSpot, and the sweep counts it as gone.
 //
+// A HubSpot merge is read from hs_merged_object_ids on the survivor, which every
+// pass reads (the survivor changes, so the feed or a merge webhook's hint
+// brings it): a survivor without a link takes over the merged record's link, so
+// nothing is created twice; a survivor with a link of its own keeps it and the
+// merged record's link is removed (its ConnectWise record stays, unlinked).
+//
 // The mass-delete guard ([Config.MaxDeleteShare], 10% by default) refuses to
 // unlink or delete more than that share of an object's links at once (one
 // record alone is always allowed): nothing changes, the [DeleteReport] says

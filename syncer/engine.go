@@ -293,7 +293,7 @@ func newObjectSpec(o *mapping.Object, idProp string, unique map[string]bool) (*o
 		// crashed pass could create a second record (hubspot-api.md §4 batch upsert).
 		return nil, fmt.Errorf("syncer: New: object %q flows toward HubSpot but has no unique ConnectWise-ID property (map ConnectWise path \"id\" or set Config.IDProperties)", s.name)
 	}
-	s.props = append(o.Properties(), "hs_object_id", s.modProp)
+	s.props = append(o.Properties(), "hs_object_id", s.modProp, mergedProp)
 	slices.Sort(s.props)
 	s.props = slices.Compact(s.props)
 	return s, nil

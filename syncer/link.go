@@ -16,11 +16,14 @@ import (
 func (ps *passState) pair(ctx context.Context) error {
 	e, o := ps.e, ps.o
 	ps.pairByCW, ps.pairByHS = map[int64]*pair{}, map[string]*pair{}
-	cwLinks, err := e.store.LinksByConnectWiseIDs(ctx, e.tenant, o.name, ps.cwSrc)
+	hsLinks, err := e.store.LinksByHubSpotIDs(ctx, e.tenant, o.name, ps.hsSrc)
 	if err != nil {
 		return fmt.Errorf("syncer: %s: look links up: %w", o.name, err)
 	}
-	hsLinks, err := e.store.LinksByHubSpotIDs(ctx, e.tenant, o.name, ps.hsSrc)
+	if err := ps.relinkMerged(ctx, hsLinks); err != nil {
+		return err
+	}
+	cwLinks, err := e.store.LinksByConnectWiseIDs(ctx, e.tenant, o.name, ps.cwSrc)
 	if err != nil {
 		return fmt.Errorf("syncer: %s: look links up: %w", o.name, err)
 	}
@@ -45,6 +48,7 @@ func (ps *passState) pair(ctx context.Context) error {
 		}
 		ps.add(p)
 	}
+	ps.fixMerged()
 	for _, p := range ps.pairs {
 		ps.notDue(p)
 	}

@@ -27,7 +27,8 @@ type passState struct {
 	hsSrc   []string
 	intents map[string]Intent // pending ConnectWise creates by HubSpot source ID
 
-	unsearchable map[string]bool // key values ConnectWise cannot be asked for
+	unsearchable map[string]bool      // key values ConnectWise cannot be asked for
+	merges       map[string]*mergeFix // HubSpot merge survivors by ID
 
 	pairs    []*pair
 	pairByCW map[int64]*pair
@@ -43,8 +44,9 @@ type pair struct {
 	source Side
 	intent *Intent
 
-	settledFlag int8 // 0 unknown, 1 settled, -1 not
-	merged      bool // folded into another pair by matching
+	settledFlag int8      // 0 unknown, 1 settled, -1 not
+	merged      bool      // folded into another pair by matching
+	merge       *mergeFix // links to fix after a HubSpot merge
 	op          *Operation
 }
 
