@@ -99,7 +99,7 @@ func (e *Engine) newResult(x *Operation) *result {
 	case x.Kind == OpSkip && x.Reason == ReasonInvalid:
 		// Mapping errors are permanent (IsTerminal); a failed read is not.
 		r.fail("", "", x.Err)
-	case x.data == nil:
+	case x.data == nil, x.data.unlink:
 	case x.Kind == OpCreate && x.Target == SideHubSpot:
 		r.base = &snapshot{Fields: maps.Clone(x.data.props)}
 		r.prev = mapping.Values{}

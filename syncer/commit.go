@@ -197,6 +197,9 @@ func (e *Engine) stateOps(op *ObjectPlan, r *result, now time.Time) *owned {
 		}
 	}
 	mergeOps(b, o.name, x.p, r)
+	if x.data != nil && x.data.unlink {
+		b.DeleteLink(o.name, r.hsID, r.cwID)
+	}
 	if r.base != nil && r.hsID != "" && r.cwID > 0 && !(x.Kind == OpLink && r.failed()) {
 		b.PutLink(Link{Object: o.name, HubSpotID: r.hsID, ConnectWiseID: r.cwID, Base: r.base.encode(),
 			SyncedAt: now, HubSpotModifiedAt: r.hsMod, ConnectWiseModifiedAt: r.cwMod})

@@ -17,6 +17,7 @@ type opData struct {
 	body    map[string]any    // body of a ConnectWise create
 	lookup  intentLookup      // how a ConnectWise create is found again
 	assocOK bool              // associations are evaluated for this record
+	unlink  bool              // the record left its filter: remove the link
 
 	cwAssocOps []mapping.PatchOp // reference patches toward ConnectWise
 	deferredCW []string          // references waiting for a link
@@ -41,6 +42,13 @@ func (ps *passState) decide(ctx context.Context) error {
 				ps.invalid(p, errors.Join(p.cw.err, p.hs.err))
 				continue
 			}
+			if !p.fresh && e.cfg.FilterExit[o.name] == FilterExitUnlink &&
+				((o.cwToHS && !p.cw.pass) || (o.hsToCW && !p.hs.pass)) {
+				op.Kind, op.Reason, op.Detail = OpSkip, ReasonFiltered, "left the filter: unlinked"
+				op.HubSpotID, op.ConnectWiseID = p.hs.rec.ID, p.cw.id
+				op.data = &opData{unlink: true}
+				continue
+			}
 			var base *snapshot
 			if !p.fresh {
 				base = decodeSnapshot(p.link.Base)
@@ -55,6 +63,8 @@ func (ps *passState) decide(ctx context.Context) error {
 				op.Kind = OpLink
 			case len(d.changes) > 0:
 				op.Kind = OpUpdate
+			case (o.cwToHS && !p.cw.pass) || (o.hsToCW && !p.hs.pass):
+				op.Kind, op.Reason, op.Detail = OpSkip, ReasonFiltered, "outside the filter: link kept"
 			default:
 				op.Kind, op.Reason = OpSkip, ReasonUnchanged
 			}

@@ -25,6 +25,22 @@ const (
 	DeletePropagate DeletePolicy = "propagate"
 )
 
+// FilterExit says what happens to the link of a record that leaves its side's
+// filter toward the other side (Config.FilterExit, per object).
+type FilterExit string
+
+// Filter-exit policies.
+const (
+	// FilterExitKeep keeps the link: the record stops flowing from the side it
+	// left the filter on, the other direction keeps flowing, and it resumes
+	// where it left off when it passes the filter again. It is the default.
+	FilterExitKeep FilterExit = "keep"
+	// FilterExitUnlink removes the link (neither record is changed): the record
+	// stops syncing both ways, and is matched again by its keys if it passes the
+	// filter later.
+	FilterExitUnlink FilterExit = "unlink"
+)
+
 // ErrMassDelete reports deletions stopped by the mass-delete guard
 // ([Config.MaxDeleteShare]); nothing was deleted or unlinked.
 var ErrMassDelete = errors.New("syncer: mass-delete guard")

@@ -93,6 +93,12 @@
 // nothing is created twice; a survivor with a link of its own keeps it and the
 // merged record's link is removed (its ConnectWise record stays, unlinked).
 //
+// A linked record that leaves its side's filter stops flowing from that side;
+// [Config.FilterExit] chooses per object whether the link is kept
+// ([FilterExitKeep], the default: it resumes when the record passes again) or
+// removed ([FilterExitUnlink]: matched again by its keys if it comes back).
+// Neither record is changed.
+//
 // The mass-delete guard ([Config.MaxDeleteShare], 10% by default) refuses to
 // unlink or delete more than that share of an object's links at once (one
 // record alone is always allowed): nothing changes, the [DeleteReport] says

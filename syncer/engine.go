@@ -57,6 +57,9 @@ type Config struct {
 	// Deletes sets the delete policy per object name; objects not named ignore
 	// deletes (DeleteIgnore): deletes are never propagated by default.
 	Deletes map[string]DeletePolicy
+	// FilterExit sets, per object name, what happens to the link of a record
+	// that leaves its filter; objects not named keep it (FilterExitKeep).
+	FilterExit map[string]FilterExit
 	// MaxDeleteShare is the mass-delete guard: deletions (unlink or propagate)
 	// of more than this share of an object's links at once, and of more than
 	// one record, are refused with ErrMassDelete. 0 means 0.1 (10%, a choice of
@@ -158,6 +161,11 @@ func New(cfg Config) (*Engine, error) {
 	for obj, p := range cfg.Deletes {
 		if p != DeleteIgnore && p != DeleteUnlink && p != DeletePropagate {
 			return nil, fmt.Errorf("syncer: New: object %q: unknown delete policy %q", obj, p)
+		}
+	}
+	for obj, p := range cfg.FilterExit {
+		if p != FilterExitKeep && p != FilterExitUnlink {
+			return nil, fmt.Errorf("syncer: New: object %q: unknown filter-exit policy %q", obj, p)
 		}
 	}
 	if cfg.DefaultConflict == "" {

@@ -161,7 +161,7 @@ func (ps *passState) isSettled(p *pair) bool {
 	var side Side
 	switch {
 	case p.cw != nil:
-		if p.cw.err != nil || !unchangedSince(ps.o, p.cw.vals, b, SideConnectWise) {
+		if p.cw.err != nil || !p.cw.pass || !unchangedSince(ps.o, p.cw.vals, b, SideConnectWise) {
 			return false
 		}
 		side = SideConnectWise
@@ -169,7 +169,7 @@ func (ps *passState) isSettled(p *pair) bool {
 			return false
 		}
 	case p.hs != nil:
-		if p.hs.err != nil || !unchangedSince(ps.o, p.hs.vals, b, SideHubSpot) {
+		if p.hs.err != nil || !p.hs.pass || !unchangedSince(ps.o, p.hs.vals, b, SideHubSpot) {
 			return false
 		}
 		side = SideHubSpot
