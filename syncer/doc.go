@@ -39,6 +39,41 @@
 // passes on an interval until its context ends; [Engine.RunHints] runs a targeted
 // pass over the IDs that webhooks and callbacks named.
 //
+// # Matching
+//
+// An unlinked record is matched in a fixed order: a pending create [Intent] is
+// replayed first (the record is looked up on ConnectWise instead of created
+// again); then the ConnectWise-ID property on HubSpot records, read by unique
+// value (a batch read, exact and free of the search index's delay); then the
+// match keys in spec order. A key value shared by several records on either
+// side, a partner already linked to another record, or a value ConnectWise
+// cannot be searched by ([UnsearchableError]) makes the record ambiguous:
+// nothing is written and it is dead-lettered for a later look. Links found by
+// matching are committed before anything depends on them.
+//
+// Associations follow the links: ConnectWise references (company/id,
+// contact/id) become HubSpot default associations, and HubSpot associations
+// (primary first) become ConnectWise references on creates and patches. A
+// record whose associated record is not linked yet is deferred (a "deferred:"
+// dead letter, due at once) and retried on the next pass, not dropped.
+//
+// # Plan and Apply
+//
+// Fields flow by their effective direction: a one-way field takes its master
+// side's value (a change on the other side is drift and is reverted); a field
+// flowing both ways is merged against the link's base snapshot, and a change
+// on both sides is settled by the configured conflict resolution or parked for
+// review. On a new link a value is never overwritten with emptiness.
+//
+// [Engine.Apply] writes in this order: links found by matching; ConnectWise
+// creates, each chunk behind a committed intent; HubSpot upserts and updates,
+// 100 per call; ConnectWise patches; associations; then one commit per 100
+// records. A write the pass never sent (HubSpot's daily limit, a cancelled
+// context) is not a failure: the cursor or backfill checkpoint stays behind it.
+// Permanent errors ([TerminalError]: validation, 4xx answers other than 429,
+// mapping errors) wait the longest backoff; a change to the record retries it
+// at once.
+//
 // # Historical migration
 //
 // [Engine.Backfill] migrates every ConnectWise record of the enabled objects into
