@@ -12,6 +12,7 @@ import (
 
 	"github.com/hubwise/hubwise/connectwise/connectwisetest"
 	"github.com/hubwise/hubwise/hubspot/hubspottest"
+	"github.com/hubwise/hubwise/mapping"
 	"github.com/hubwise/hubwise/syncer"
 	"github.com/hubwise/hubwise/syncer/memstore"
 )
@@ -51,8 +52,18 @@ func TestRandomEditsWithFaults(t *testing.T) {
 		t.Logf("passes ended by a fault: %d, crashes before the state commit: %d, faults armed: %d, deletes propagated: %d",
 			failedPasses, crashes, faults, propagated)
 	})
-	for seed := uint64(1); seed <= 20; seed++ {
-		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+	for _, policy := range []mapping.Conflict{mapping.PreferConnectWise, mapping.Review} {
+		for seed := uint64(1); seed <= 12; seed++ {
+			t.Run(fmt.Sprint(policy, "/seed", seed), func(t *testing.T) {
+				randomFaultRun(t, policy, seed, &failedPasses, &crashes, &faults, &propagated)
+			})
+		}
+	}
+}
+
+func randomFaultRun(t *testing.T, policy mapping.Conflict, seed uint64, failedPasses, crashes, faults, propagated *int) {
+	{
+		{
 			r := rand.New(rand.NewPCG(seed, 7))
 			var fs *flakyStore
 			e := newEnv(t, spec("companies"), func(c *syncer.Config) {
@@ -60,6 +71,7 @@ func TestRandomEditsWithFaults(t *testing.T) {
 				c.Store = fs
 				c.Deletes = map[string]syncer.DeletePolicy{"companies": syncer.DeletePropagate}
 				c.MaxDeleteShare = -1
+				c.DefaultConflict = policy
 			})
 			e.store = fs
 			words := []string{"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay"}
@@ -76,12 +88,20 @@ func TestRandomEditsWithFaults(t *testing.T) {
 				case 2:
 					if len(cwIDs) > 0 {
 						id := cwIDs[r.IntN(len(cwIDs))]
-						_, _ = e.cwSrv.Update(connectwisetest.Companies, id, map[string]any{"city": cities[r.IntN(len(cities))]})
+						if r.IntN(2) == 0 {
+							_, _ = e.cwSrv.Update(connectwisetest.Companies, id, map[string]any{"city": cities[r.IntN(len(cities))]})
+						} else {
+							_, _ = e.cwSrv.Update(connectwisetest.Companies, id, map[string]any{"name": words[r.IntN(len(words))]})
+						}
 					}
 				case 3:
 					if all := e.hsAll("companies"); len(all) > 0 {
 						id := all[r.IntN(len(all))].ID
-						require.NoError(t, e.hsSrv.UpdateRecord("companies", id, map[string]string{"name": words[r.IntN(len(words))]}))
+						field, vals := "name", words
+						if r.IntN(2) == 0 {
+							field, vals = "city", cities
+						}
+						require.NoError(t, e.hsSrv.UpdateRecord("companies", id, map[string]string{field: vals[r.IntN(len(vals))]}))
 					}
 				case 4:
 					if len(cwIDs) > 3 && r.IntN(3) == 0 {
@@ -93,22 +113,22 @@ func TestRandomEditsWithFaults(t *testing.T) {
 				if r.IntN(3) == 0 {
 					if r.IntN(2) == 0 {
 						randomFault(r, e)
-						faults++
+						*faults++
 					}
 					if r.IntN(4) == 0 {
 						fs.mu.Lock()
 						fs.fails = 1
 						fs.mu.Unlock()
-						crashes++
+						*crashes++
 					}
 					e.clk.Add(time.Minute)
 					rep, err := e.eng.Run(e.ctx) // faults may end a pass; the next one resumes
 					if err != nil || len(rep.Errors()) > 0 {
-						failedPasses++
+						*failedPasses++
 					}
 					if r.IntN(4) == 0 {
 						if dr, err := e.eng.SweepDeletes(e.ctx, "companies"); err == nil {
-							propagated += dr.Propagated
+							*propagated += dr.Propagated
 						}
 					}
 					e.hsSrv.ClearFaults()
@@ -120,7 +140,7 @@ func TestRandomEditsWithFaults(t *testing.T) {
 			fs.mu.Unlock()
 			dr, err := e.eng.SweepDeletes(e.ctx, "companies")
 			require.NoError(t, err)
-			propagated += dr.Propagated
+			*propagated += dr.Propagated
 			_, err = e.eng.RetryNow(e.ctx, "")
 			require.NoError(t, err)
 			for range 3 {
@@ -138,6 +158,21 @@ func TestRandomEditsWithFaults(t *testing.T) {
 				hs[o.ID] = o.Properties
 			}
 			links := 0
+			parked := map[string]bool{} // link and field with a parked conflict
+			conflicts, err := e.eng.Conflicts(e.ctx, "companies")
+			require.NoError(t, err)
+			for _, c := range conflicts {
+				parked[fmt.Sprint(c.HubSpotID, "/", c.ConnectWiseID, "/", c.Field)] = true
+			}
+			if policy != mapping.Review {
+				assert.Empty(t, conflicts)
+			}
+			t.Logf("parked conflicts: %d", len(conflicts))
+			agree := func(l syncer.Link, field string, cw, hs any) {
+				if !parked[fmt.Sprint(l.HubSpotID, "/", l.ConnectWiseID, "/", field)] {
+					assert.Equal(t, cw, hs, "%s of %d: differs without a parked conflict", field, l.ConnectWiseID)
+				}
+			}
 			for l, err := range e.store.ListLinks(e.ctx, "acme", "companies", nil) {
 				require.NoError(t, err)
 				links++
@@ -145,16 +180,16 @@ func TestRandomEditsWithFaults(t *testing.T) {
 				require.True(t, ok)
 				h := hs[l.HubSpotID]
 				require.NotNil(t, h, "link to HubSpot %s", l.HubSpotID)
-				assert.Equal(t, cw["name"], h["name"], "name of %d", l.ConnectWiseID)
+				agree(l, "name", cw["name"], h["name"])
 				assert.Equal(t, fmt.Sprint(cw["identifier"]), h["cw_company_identifier"])
 				city, _ := cw["city"].(string)
-				assert.Equal(t, city, h["city"], "city of %d", l.ConnectWiseID)
+				agree(l, "city", city, h["city"])
 			}
 			assert.Equal(t, e.cwActive(), links, "every active ConnectWise company is linked")
 			assert.Equal(t, len(hs), links, "every HubSpot company is linked")
 			dls, err := e.eng.DeadLetters(e.ctx, "")
 			require.NoError(t, err)
 			assert.Empty(t, dls)
-		})
+		}
 	}
 }
