@@ -238,21 +238,13 @@ func decodeConflict(v []byte) (syncer.Conflict, error) {
 	return c, d.done()
 }
 
-// leaseState is a tenant's current lease; gen 0 means it never had one.
-type leaseState struct {
-	holder   string
-	gen      int64
-	expires  time.Time
-	released bool
-}
-
 func encodeLease(l *leaseState) []byte {
-	e := newEncoder(len(l.holder) + 24)
-	e.str(l.holder)
-	e.int(l.gen)
-	e.time(l.expires)
+	e := newEncoder(len(l.Holder) + 24)
+	e.str(l.Holder)
+	e.int(l.Generation)
+	e.time(l.ExpiresAt)
 	released := int64(0)
-	if l.released {
+	if l.Released {
 		released = 1
 	}
 	e.int(released)
@@ -262,10 +254,10 @@ func encodeLease(l *leaseState) []byte {
 func decodeLease(v []byte) (leaseState, error) {
 	d := newDecoder(v)
 	var l leaseState
-	l.holder = d.str()
-	l.gen = d.int()
-	l.expires = d.time()
-	l.released = d.int() == 1
+	l.Holder = d.str()
+	l.Generation = d.int()
+	l.ExpiresAt = d.time()
+	l.Released = d.int() == 1
 	return l, d.done()
 }
 

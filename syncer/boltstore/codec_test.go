@@ -34,7 +34,7 @@ func TestCodecRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, c, gotC)
 
-	ls := leaseState{holder: "w", gen: 4, expires: at, released: true}
+	ls := leaseState{Holder: "w", Generation: 4, ExpiresAt: at, Released: true}
 	gotLS, err := decodeLease(encodeLease(&ls))
 	require.NoError(t, err)
 	assert.Equal(t, ls, gotLS)

@@ -28,7 +28,7 @@ func (s *Store) Commit(ctx context.Context, tenant string, b *syncer.Batch) erro
 			if err != nil {
 				return err
 			}
-			if err := checkFence(lease, b.Fence, now); err != nil {
+			if err := lease.CheckFence(b.Fence, now); err != nil {
 				return fmt.Errorf("boltstore: commit: %w", err)
 			}
 		}

@@ -15,10 +15,6 @@ import (
 // so the leases fence goroutines of that process; the expiry comes from the
 // injected clock.
 
-func (l leaseState) live(now time.Time) bool {
-	return l.gen > 0 && !l.released && now.Before(l.expires)
-}
-
 func readLease(tb *bolt.Bucket) (leaseState, error) {
 	if tb == nil {
 		return leaseState{}, nil
@@ -28,23 +24,6 @@ func readLease(tb *bolt.Bucket) (leaseState, error) {
 		return leaseState{}, nil
 	}
 	return decodeLease(v)
-}
-
-// checkFence applies the fencing rules of [syncer.Leaser] to a commit.
-func checkFence(l leaseState, f *syncer.Fence, now time.Time) error {
-	switch {
-	case f == nil && l.live(now):
-		return fmt.Errorf("tenant is leased to %s (generation %d) and the batch has no fence: %w", l.holder, l.gen, syncer.ErrFenced)
-	case f == nil:
-		return nil
-	case f.Generation != l.gen || f.Holder != l.holder:
-		return fmt.Errorf("fence %s/%d is not the current lease (generation %d): %w", f.Holder, f.Generation, l.gen, syncer.ErrFenced)
-	case l.released:
-		return fmt.Errorf("lease %s/%d was released: %w", f.Holder, f.Generation, syncer.ErrFenced)
-	case !now.Before(l.expires):
-		return fmt.Errorf("lease %s/%d expired at %s: %w", f.Holder, f.Generation, l.expires.Format(time.RFC3339Nano), syncer.ErrFenced)
-	}
-	return nil
 }
 
 func checkLeaseArgs(ctx context.Context, tenant, holder string, ttl time.Duration) error {
@@ -90,12 +69,12 @@ func (s *Store) AcquireLease(ctx context.Context, tenant, holder string, ttl tim
 		if err != nil {
 			return err
 		}
-		if cur.live(now) {
+		if cur.Live(now) {
 			return fmt.Errorf("boltstore: acquire lease on %s: held by %s (generation %d) until %s: %w",
-				tenant, cur.holder, cur.gen, cur.expires.Format(time.RFC3339Nano), syncer.ErrConflict)
+				tenant, cur.Holder, cur.Generation, cur.ExpiresAt.Format(time.RFC3339Nano), syncer.ErrConflict)
 		}
-		next := leaseState{holder: holder, gen: cur.gen + 1, expires: norm(now.Add(ttl))}
-		out = syncer.Lease{Tenant: tenant, Holder: holder, Generation: next.gen, ExpiresAt: next.expires}
+		next := leaseState{Holder: holder, Generation: cur.Generation + 1, ExpiresAt: norm(now.Add(ttl))}
+		out = syncer.Lease{Tenant: tenant, Holder: holder, Generation: next.Generation, ExpiresAt: next.ExpiresAt}
 		return tb.Put(keyLease, encodeLease(&next))
 	})
 	return out, err
@@ -111,11 +90,11 @@ func (s *Store) RenewLease(ctx context.Context, l syncer.Lease, ttl time.Duratio
 		if err != nil {
 			return err
 		}
-		if err := checkFence(cur, l.Fence(), now); err != nil {
+		if err := cur.CheckFence(l.Fence(), now); err != nil {
 			return fmt.Errorf("boltstore: renew lease on %s: %w", l.Tenant, err)
 		}
-		cur.expires = norm(now.Add(ttl))
-		l.ExpiresAt = cur.expires
+		cur.ExpiresAt = norm(now.Add(ttl))
+		l.ExpiresAt = cur.ExpiresAt
 		return tb.Put(keyLease, encodeLease(&cur))
 	})
 	if err != nil {
@@ -134,13 +113,13 @@ func (s *Store) ReleaseLease(ctx context.Context, l syncer.Lease) error {
 		if err != nil {
 			return err
 		}
-		if cur.gen == 0 || cur.gen != l.Generation || cur.holder != l.Holder {
+		if cur.Generation == 0 || cur.Generation != l.Generation || cur.Holder != l.Holder {
 			return fmt.Errorf("boltstore: release lease on %s: %s/%d is not the current lease: %w", l.Tenant, l.Holder, l.Generation, syncer.ErrFenced)
 		}
-		if cur.released {
+		if cur.Released {
 			return nil
 		}
-		cur.released = true
+		cur.Released = true
 		return tb.Put(keyLease, encodeLease(&cur))
 	})
 }

@@ -25,7 +25,7 @@ func (s *Store) Commit(ctx context.Context, tenant string, b *syncer.Batch) erro
 		lease = t.lease
 	}
 	if b != nil {
-		if err := checkFence(lease, b.Fence, now); err != nil {
+		if err := lease.CheckFence(b.Fence, now); err != nil {
 			return fmt.Errorf("memstore: commit: %w", err)
 		}
 	}

@@ -8,35 +8,6 @@ import (
 	"github.com/hubwise/hubwise/syncer"
 )
 
-// leaseState is a tenant's current lease; gen 0 means it never had one.
-type leaseState struct {
-	holder   string
-	gen      int64
-	expires  time.Time
-	released bool
-}
-
-func (l leaseState) live(now time.Time) bool {
-	return l.gen > 0 && !l.released && now.Before(l.expires)
-}
-
-// checkFence applies the fencing rules of [syncer.Leaser] to a commit.
-func checkFence(l leaseState, f *syncer.Fence, now time.Time) error {
-	switch {
-	case f == nil && l.live(now):
-		return fmt.Errorf("tenant is leased to %s (generation %d) and the batch has no fence: %w", l.holder, l.gen, syncer.ErrFenced)
-	case f == nil:
-		return nil
-	case f.Generation != l.gen || f.Holder != l.holder:
-		return fmt.Errorf("fence %s/%d is not the current lease (generation %d): %w", f.Holder, f.Generation, l.gen, syncer.ErrFenced)
-	case l.released:
-		return fmt.Errorf("lease %s/%d was released: %w", f.Holder, f.Generation, syncer.ErrFenced)
-	case !now.Before(l.expires):
-		return fmt.Errorf("lease %s/%d expired at %s: %w", f.Holder, f.Generation, l.expires.Format(time.RFC3339Nano), syncer.ErrFenced)
-	}
-	return nil
-}
-
 func checkLeaseArgs(ctx context.Context, tenant, holder string, ttl time.Duration) error {
 	if err := checkScope(ctx, tenant, ""); err != nil {
 		return err
@@ -59,12 +30,12 @@ func (s *Store) AcquireLease(ctx context.Context, tenant, holder string, ttl tim
 	defer s.mu.Unlock()
 	now := s.now()
 	t := s.tenantLocked(tenant, true)
-	if t.lease.live(now) {
+	if t.lease.Live(now) {
 		return syncer.Lease{}, fmt.Errorf("memstore: acquire lease on %s: held by %s (generation %d) until %s: %w",
-			tenant, t.lease.holder, t.lease.gen, t.lease.expires.Format(time.RFC3339Nano), syncer.ErrConflict)
+			tenant, t.lease.Holder, t.lease.Generation, t.lease.ExpiresAt.Format(time.RFC3339Nano), syncer.ErrConflict)
 	}
-	t.lease = leaseState{holder: holder, gen: t.lease.gen + 1, expires: norm(now.Add(ttl))}
-	return syncer.Lease{Tenant: tenant, Holder: holder, Generation: t.lease.gen, ExpiresAt: t.lease.expires}, nil
+	t.lease = leaseState{Holder: holder, Generation: t.lease.Generation + 1, ExpiresAt: norm(now.Add(ttl))}
+	return syncer.Lease{Tenant: tenant, Holder: holder, Generation: t.lease.Generation, ExpiresAt: t.lease.ExpiresAt}, nil
 }
 
 // RenewLease implements [syncer.Leaser].
@@ -80,11 +51,11 @@ func (s *Store) RenewLease(ctx context.Context, l syncer.Lease, ttl time.Duratio
 	if t != nil {
 		cur = t.lease
 	}
-	if err := checkFence(cur, l.Fence(), now); err != nil {
+	if err := cur.CheckFence(l.Fence(), now); err != nil {
 		return syncer.Lease{}, fmt.Errorf("memstore: renew lease on %s: %w", l.Tenant, err)
 	}
-	t.lease.expires = norm(now.Add(ttl))
-	l.ExpiresAt = t.lease.expires
+	t.lease.ExpiresAt = norm(now.Add(ttl))
+	l.ExpiresAt = t.lease.ExpiresAt
 	return l, nil
 }
 
@@ -96,9 +67,9 @@ func (s *Store) ReleaseLease(ctx context.Context, l syncer.Lease) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tenants[l.Tenant]
-	if t == nil || t.lease.gen != l.Generation || t.lease.holder != l.Holder {
+	if t == nil || t.lease.Generation != l.Generation || t.lease.Holder != l.Holder {
 		return fmt.Errorf("memstore: release lease on %s: %s/%d is not the current lease: %w", l.Tenant, l.Holder, l.Generation, syncer.ErrFenced)
 	}
-	t.lease.released = true
+	t.lease.Released = true
 	return nil
 }

@@ -26,7 +26,7 @@ func (s *Store) Commit(ctx context.Context, tenant string, b *syncer.Batch) erro
 		return fmt.Errorf("pgstore: commit: %w", b.Validate())
 	}
 	return s.withTenant(ctx, "commit", tenant, len(b.Ops) > 0, func(tx *sql.Tx, lease leaseState, now time.Time) error {
-		if err := checkFence(lease, b.Fence, now); err != nil {
+		if err := lease.CheckFence(b.Fence, now); err != nil {
 			return fmt.Errorf("pgstore: commit: %w", err)
 		}
 		if err := b.Validate(); err != nil {
@@ -99,11 +99,11 @@ func (s *Store) lockTenant(ctx context.Context, tx *sql.Tx, tenant string) (leas
 	var l leaseState
 	var holder sql.NullString
 	var expires sql.NullTime
-	err := tx.QueryRowContext(ctx, s.q.lockTenant, tenant).Scan(&holder, &l.gen, &expires, &l.released)
+	err := tx.QueryRowContext(ctx, s.q.lockTenant, tenant).Scan(&holder, &l.Generation, &expires, &l.Released)
 	if errors.Is(err, sql.ErrNoRows) {
 		return leaseState{}, false, nil
 	}
-	l.holder, l.expires = holder.String, fromNull(expires)
+	l.Holder, l.ExpiresAt = holder.String, fromNull(expires)
 	return l, err == nil, err
 }
 

@@ -14,36 +14,6 @@ import (
 // Commit, runs in a transaction holding that row's lock and reads the clock
 // after the lock is granted.
 
-// leaseState is a tenant's current lease; gen 0 means it never had one.
-type leaseState struct {
-	holder   string
-	gen      int64
-	expires  time.Time
-	released bool
-}
-
-func (l leaseState) live(now time.Time) bool {
-	return l.gen > 0 && !l.released && now.Before(l.expires)
-}
-
-// checkFence applies the fencing rules of [syncer.Leaser] to a commit or a
-// renewal.
-func checkFence(l leaseState, f *syncer.Fence, now time.Time) error {
-	switch {
-	case f == nil && l.live(now):
-		return fmt.Errorf("tenant is leased to %s (generation %d) and the batch has no fence: %w", l.holder, l.gen, syncer.ErrFenced)
-	case f == nil:
-		return nil
-	case f.Generation != l.gen || f.Holder != l.holder:
-		return fmt.Errorf("fence %s/%d is not the current lease (generation %d): %w", f.Holder, f.Generation, l.gen, syncer.ErrFenced)
-	case l.released:
-		return fmt.Errorf("lease %s/%d was released: %w", f.Holder, f.Generation, syncer.ErrFenced)
-	case !now.Before(l.expires):
-		return fmt.Errorf("lease %s/%d expired at %s: %w", f.Holder, f.Generation, l.expires.Format(time.RFC3339Nano), syncer.ErrFenced)
-	}
-	return nil
-}
-
 func checkLeaseArgs(ctx context.Context, tenant, holder string, ttl time.Duration) error {
 	if err := checkScope(ctx, tenant); err != nil {
 		return err
@@ -58,7 +28,7 @@ func checkLeaseArgs(ctx context.Context, tenant, holder string, ttl time.Duratio
 }
 
 func (s *Store) writeLease(ctx context.Context, tx *sql.Tx, tenant string, l leaseState) error {
-	_, err := tx.ExecContext(ctx, s.q.updateLease, tenant, l.holder, l.gen, nullTime(l.expires), l.released)
+	_, err := tx.ExecContext(ctx, s.q.updateLease, tenant, l.Holder, l.Generation, nullTime(l.ExpiresAt), l.Released)
 	return err
 }
 
@@ -72,15 +42,15 @@ func (s *Store) AcquireLease(ctx context.Context, tenant, holder string, ttl tim
 	what := "acquire lease on " + tenant
 	var out syncer.Lease
 	err := s.withTenant(ctx, what, tenant, true, func(tx *sql.Tx, cur leaseState, now time.Time) error {
-		if cur.live(now) {
+		if cur.Live(now) {
 			return fmt.Errorf("pgstore: %s: held by %s (generation %d) until %s: %w",
-				what, cur.holder, cur.gen, cur.expires.Format(time.RFC3339Nano), syncer.ErrConflict)
+				what, cur.Holder, cur.Generation, cur.ExpiresAt.Format(time.RFC3339Nano), syncer.ErrConflict)
 		}
-		next := leaseState{holder: holder, gen: cur.gen + 1, expires: norm(now.Add(ttl))}
+		next := leaseState{Holder: holder, Generation: cur.Generation + 1, ExpiresAt: norm(now.Add(ttl))}
 		if err := s.writeLease(ctx, tx, tenant, next); err != nil {
 			return mapErr(ctx, what, err)
 		}
-		out = syncer.Lease{Tenant: tenant, Holder: holder, Generation: next.gen, ExpiresAt: next.expires}
+		out = syncer.Lease{Tenant: tenant, Holder: holder, Generation: next.Generation, ExpiresAt: next.ExpiresAt}
 		return nil
 	})
 	if err != nil {
@@ -96,14 +66,14 @@ func (s *Store) RenewLease(ctx context.Context, l syncer.Lease, ttl time.Duratio
 	}
 	what := "renew lease on " + l.Tenant
 	err := s.withTenant(ctx, what, l.Tenant, false, func(tx *sql.Tx, cur leaseState, now time.Time) error {
-		if err := checkFence(cur, l.Fence(), now); err != nil {
+		if err := cur.CheckFence(l.Fence(), now); err != nil {
 			return fmt.Errorf("pgstore: %s: %w", what, err)
 		}
-		cur.expires = norm(now.Add(ttl))
+		cur.ExpiresAt = norm(now.Add(ttl))
 		if err := s.writeLease(ctx, tx, l.Tenant, cur); err != nil {
 			return mapErr(ctx, what, err)
 		}
-		l.ExpiresAt = cur.expires
+		l.ExpiresAt = cur.ExpiresAt
 		return nil
 	})
 	if err != nil {
@@ -119,13 +89,13 @@ func (s *Store) ReleaseLease(ctx context.Context, l syncer.Lease) error {
 	}
 	what := "release lease on " + l.Tenant
 	return s.withTenant(ctx, what, l.Tenant, false, func(tx *sql.Tx, cur leaseState, _ time.Time) error {
-		if cur.gen != l.Generation || cur.holder != l.Holder {
+		if cur.Generation != l.Generation || cur.Holder != l.Holder {
 			return fmt.Errorf("pgstore: %s: %s/%d is not the current lease: %w", what, l.Holder, l.Generation, syncer.ErrFenced)
 		}
-		if cur.released {
+		if cur.Released {
 			return nil
 		}
-		cur.released = true
+		cur.Released = true
 		if err := s.writeLease(ctx, tx, l.Tenant, cur); err != nil {
 			return mapErr(ctx, what, err)
 		}

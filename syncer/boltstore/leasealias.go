@@ -1,0 +1,7 @@
+package boltstore
+
+import "github.com/hubwise/hubwise/syncer"
+
+// leaseState is a tenant's current lease, with the fencing rules every driver
+// shares ([syncer.LeaseState]).
+type leaseState = syncer.LeaseState
