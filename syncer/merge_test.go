@@ -62,3 +62,21 @@ func TestHubSpotMergeBothLinked(t *testing.T) {
 	assert.Equal(t, 1, e.hsSrv.RecordCount("companies"))
 	assert.Equal(t, 2, e.cwActive())
 }
+
+// A merge webhook's hint (survivor and merged IDs) brings the survivor into a
+// targeted pass, which relinks it.
+func TestHubSpotMergeFromHints(t *testing.T) {
+	e := newEnv(t, spec("companies"), nil)
+	cw := e.cwCompany("Acme Corp", "AcmeCorp")
+	e.run()
+	merged := e.link("companies", cw).HubSpotID
+	dup := e.hsCreate("companies", map[string]string{"name": "ACME Corporation"})
+	survivor, err := e.hsSrv.MergeRecords("companies", dup, merged)
+	require.NoError(t, err)
+	rep, err := e.eng.RunHints(e.ctx, syncer.Hints{"companies": {HubSpot: []string{survivor, merged}}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Errors())
+	assert.Equal(t, survivor, e.link("companies", cw).HubSpotID, rep.String())
+	assert.Equal(t, 1, e.cwActive())
+	assert.Equal(t, 1, e.hsSrv.RecordCount("companies"))
+}
