@@ -71,6 +71,7 @@ type ConnectWiseIDLister interface {
 
 // DeleteReport is what handling deletions of one object did.
 type DeleteReport struct {
+	// Object is the object pair name.
 	Object string
 	// Policy is the object's delete policy.
 	Policy DeletePolicy
@@ -109,7 +110,9 @@ func (e *Engine) deletePolicy(object string) DeletePolicy {
 // deleted on side (HubSpot IDs, or ConnectWise IDs in decimal). Each is read
 // again first: a record still there (a restore, an out-of-order event) is
 // left alone, as is one without a link. The rest follow the object's
-// [DeletePolicy] under the mass-delete guard.
+// [DeletePolicy] under the mass-delete guard. Do not pass the IDs a HubSpot
+// merge took away (merge events name them): a merged record is read as gone,
+// and its link belongs to the survivor, which a pass over the survivor relinks.
 func (e *Engine) HandleDeleted(ctx context.Context, object string, side Side, ids []string) (*DeleteReport, error) {
 	o := e.byName[object]
 	if o == nil || !side.Valid() {

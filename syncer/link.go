@@ -91,7 +91,7 @@ func (ps *passState) pair(ctx context.Context) error {
 			}
 		}
 		if p.hs == nil || p.cw == nil {
-			ps.skip(p, ReasonMissing, "the linked record was not found on the other side (deletes are not propagated)")
+			ps.skip(p, ReasonMissing, "the linked record was not found on the other side: Engine.HandleDeleted or Engine.SweepDeletes apply the delete policy")
 		}
 	}
 	return nil
