@@ -1,6 +1,8 @@
 package syncer_test
 
 import (
+	"context"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -160,4 +162,37 @@ func TestDeletePolicyInvalid(t *testing.T) {
 	assert.ErrorContains(t, err, "unknown delete policy")
 	_, err = e.eng.SweepDeletes(e.ctx, "tickets")
 	assert.ErrorIs(t, err, syncer.ErrInvalid)
+}
+
+// smallPages lists ConnectWise IDs three at a time, so a sweep walks many pages.
+type smallPages struct{ *syncer.ConnectWiseAdapter }
+
+func (s smallPages) IDs(ctx context.Context, resource string, afterID int64, _ int) ([]int64, int64, error) {
+	return s.ConnectWiseAdapter.IDs(ctx, resource, afterID, 3)
+}
+
+// The sweep walks the ID pages and the links together: deletions at page
+// edges, in a row and at both ends are all found, and nothing else.
+func TestSweepDeletesPages(t *testing.T) {
+	e, ids := deleteEnv(t, 14, func(c *syncer.Config) {
+		c.ConnectWise = smallPages{c.ConnectWise.(*syncer.ConnectWiseAdapter)}
+		c.Deletes = map[string]syncer.DeletePolicy{"companies": syncer.DeleteUnlink}
+		c.MaxDeleteShare = -1
+	})
+	gone := []int{ids[0], ids[2], ids[3], ids[4], ids[8], ids[13]}
+	var want []string
+	for _, id := range gone {
+		require.NoError(t, e.cwSrv.Delete(connectwisetest.Companies, id))
+		want = append(want, "connectwise:"+strconv.Itoa(id))
+	}
+	dr, err := e.eng.SweepDeletes(e.ctx, "companies")
+	require.NoError(t, err)
+	assert.Equal(t, want, dr.Gone)
+	assert.Equal(t, len(gone), dr.Unlinked)
+	for _, id := range ids {
+		assert.Equal(t, !slices.Contains(gone, id), e.linked(id), "company %d", id)
+	}
+	dr, err = e.eng.SweepDeletes(e.ctx, "companies")
+	require.NoError(t, err)
+	assert.Empty(t, dr.Gone, "a second sweep finds nothing")
 }
