@@ -230,3 +230,32 @@ func TestSettleInvalid(t *testing.T) {
 	bad.HubSpotID = hs + "0"
 	assert.ErrorIs(t, e.eng.Settle(e.ctx, bad, syncer.Settlement{Side: syncer.SideHubSpot}), syncer.ErrNotFound)
 }
+
+// A settlement whose write fails stays in the link and the conflict stays
+// parked; a later pass applies both.
+func TestSettleWriteFails(t *testing.T) {
+	e, cw, hs := conflictEnv(t, mapping.Review, nil, false)
+	e.run()
+	parked, err := e.eng.Conflicts(e.ctx, "companies")
+	require.NoError(t, err)
+	require.Len(t, parked, 1)
+	require.NoError(t, e.eng.Settle(e.ctx, parked[0], syncer.Settlement{Side: syncer.SideHubSpot}))
+	e.cwSrv.Inject(connectwisetest.Route("PATCH", "company/companies/{id}"), 2, connectwisetest.Fault{Status: 503})
+	rep := e.run()
+	assert.NotEmpty(t, rep.Errors())
+	_, cwName := e.names(cw, hs)
+	assert.Equal(t, "CW Name", cwName)
+	parked, err = e.eng.Conflicts(e.ctx, "companies")
+	require.NoError(t, err)
+	assert.Len(t, parked, 1, "still parked until applied")
+
+	e.clk.Add(time.Hour)
+	rep = e.run()
+	require.Empty(t, rep.Errors())
+	hsName, cwName := e.names(cw, hs)
+	assert.Equal(t, "HS Name", hsName)
+	assert.Equal(t, "HS Name", cwName)
+	parked, err = e.eng.Conflicts(e.ctx, "companies")
+	require.NoError(t, err)
+	assert.Empty(t, parked)
+}
