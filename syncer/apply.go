@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ type result struct {
 	unsent       bool // the pass stopped before the write was sent
 	cwAssocOps   []mapping.PatchOp
 	settled      map[string]settlement // Engine.Settle settlements this write applies
+	unparked     []string              // fields parked before that no longer conflict
 }
 
 func (r *result) failed() bool { return len(r.errs) > 0 || r.unsent }
@@ -119,6 +121,14 @@ func (e *Engine) newResult(x *Operation) *result {
 				r.settled[f] = st
 				delete(r.base.Settle, f)
 			}
+		}
+		if x.data.d.base != nil { // the record was diffed: its parked set is known
+			for _, f := range r.base.Parked {
+				if _, ok := r.settled[f]; !ok && !slices.Contains(x.data.d.conflicts, f) {
+					r.unparked = append(r.unparked, f)
+				}
+			}
+			r.base.Parked = slices.Sorted(slices.Values(x.data.d.conflicts))
 		}
 	}
 	return r

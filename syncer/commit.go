@@ -208,8 +208,8 @@ func (e *Engine) stateOps(op *ObjectPlan, r *result, now time.Time) *owned {
 		b.DeleteIntent(o.name, SideConnectWise, r.hsID)
 	}
 	if x.p != nil && x.p.hs != nil && x.p.cw != nil && r.hsID != "" && r.cwID > 0 {
-		for _, f := range slices.Sorted(maps.Keys(r.settled)) {
-			if r.base != nil { // the settlement is in the link committed below
+		for _, f := range append(slices.Sorted(maps.Keys(r.settled)), r.unparked...) {
+			if r.base != nil { // the settlement or parked set is in the link put above
 				b.DeleteConflict(o.name, r.hsID, r.cwID, f)
 			}
 		}

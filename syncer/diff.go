@@ -3,6 +3,7 @@ package syncer
 import (
 	"encoding/json"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/hubwise/hubwise/mapping"
@@ -17,6 +18,10 @@ type snapshot struct {
 	// Settle holds parked conflicts settled by Engine.Settle, by field, until a
 	// pass applies them.
 	Settle map[string]settlement `json:"s,omitempty"`
+	// Parked lists the fields parked for review at the last sync, so a field
+	// that stops conflicting (both sides agree, or one returns to the base)
+	// leaves the review queue.
+	Parked []string `json:"p,omitempty"`
 }
 
 // settlement is how a parked conflict was settled: a side whose current value
@@ -60,7 +65,7 @@ func (s *snapshot) clone() *snapshot {
 	if s == nil {
 		return &snapshot{Fields: mapping.Values{}}
 	}
-	return &snapshot{Fields: maps.Clone(s.Fields), Assoc: maps.Clone(s.Assoc), Settle: maps.Clone(s.Settle)}
+	return &snapshot{Fields: maps.Clone(s.Fields), Assoc: maps.Clone(s.Assoc), Settle: maps.Clone(s.Settle), Parked: slices.Clone(s.Parked)}
 }
 
 // FieldChange is one field a write changes: the value the target side holds

@@ -259,3 +259,25 @@ func TestSettleWriteFails(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, parked)
 }
+
+// A parked conflict that stops conflicting (the sides come to agree) leaves
+// the review queue on the next pass that reads the record.
+func TestParkedConflictResolvesItself(t *testing.T) {
+	e, cw, hs := conflictEnv(t, mapping.Review, nil, false)
+	e.run()
+	parked, err := e.eng.Conflicts(e.ctx, "companies")
+	require.NoError(t, err)
+	require.Len(t, parked, 1)
+	require.NoError(t, e.hsSrv.UpdateRecord("companies", hs, map[string]string{"name": "CW Name"}))
+	rep := e.run()
+	require.Empty(t, rep.Errors())
+	parked, err = e.eng.Conflicts(e.ctx, "companies")
+	require.NoError(t, err)
+	assert.Empty(t, parked, rep.String())
+	hsName, cwName := e.names(cw, hs)
+	assert.Equal(t, "CW Name", hsName)
+	assert.Equal(t, "CW Name", cwName)
+	e.resetCalls()
+	e.run()
+	assert.Zero(t, e.writes())
+}
