@@ -105,7 +105,9 @@
 // value for that field while the record's other fields keep flowing; the record
 // is reported with [OutcomeConflict]. [Engine.Conflicts] lists parked conflicts
 // and [Engine.Settle] settles one with a side or a value of its own; the next
-// pass writes it where a side differs and removes the parked record.
+// pass writes it where a side differs and removes the parked record. A parked
+// field that stops conflicting on its own (the sides come to agree, or one
+// returns to the base) leaves the queue on the next pass that reads it.
 //
 // # Deletes
 //
