@@ -121,7 +121,9 @@
 // ConnectWise "deleted" callback named (each is read again first; a record
 // still there is left alone), and [Engine.SweepDeletes], a periodic sweep that
 // lists every ConnectWise ID of an object (the id field only) and compares them
-// with the store's links. ConnectWise companies are soft-deleted (deletedFlag):
+// with the store's links. A targeted pass ([Engine.RunHints]) over a deleted
+// record's ID only reports it missing: the host calls HandleDeleted for deletion
+// events. ConnectWise companies are soft-deleted (deletedFlag):
 // passes never carry one toward HubSpot, and the sweep counts it as gone.
 //
 // A HubSpot merge is read from hs_merged_object_ids on the survivor, which every
