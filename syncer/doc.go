@@ -121,8 +121,8 @@
 // ConnectWise "deleted" callback named (each is read again first; a record
 // still there is left alone), and [Engine.SweepDeletes], a periodic sweep that
 // lists every ConnectWise ID of an object (the id field only) and compares them
-// with the store's links. A targeted pass ([Engine.RunHints]) over a deleted
-// record's ID only reports it missing: the host calls HandleDeleted for deletion
+// with the store's links. A targeted pass ([Engine.RunHints]) skips the ID of a
+// deleted record (it reads nothing): the host calls HandleDeleted for deletion
 // events. ConnectWise companies are soft-deleted (deletedFlag):
 // passes never carry one toward HubSpot, and the sweep counts it as gone.
 //
