@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hubwise/hubwise/mapping"
 )
 
 // pair links the records read: stored links first. Linked records whose side
@@ -326,22 +328,7 @@ func (ps *passState) matchFromConnectWise(ctx context.Context, ucw []*pair) erro
 		return err
 	}
 	// 3. The rest are created in HubSpot, unless two of them share a key value.
-	seen := map[string][]*pair{}
-	for _, p := range rest {
-		for _, k := range o.keys {
-			if v := p.cw.vals[k]; v != "" && k != o.idProp {
-				seen[k+"\x00"+v] = append(seen[k+"\x00"+v], p)
-			}
-		}
-	}
-	for kv, g := range seen {
-		if len(g) > 1 {
-			k, v, _ := strings.Cut(kv, "\x00")
-			for _, p := range g {
-				ps.skip(p, ReasonAmbiguous, fmt.Sprintf("%s %q is shared by %d ConnectWise records", k, v, len(g)))
-			}
-		}
-	}
+	ps.skipSharedKeys(rest, func(p *pair) mapping.Values { return p.cw.vals }, "ConnectWise")
 	return nil
 }
 
@@ -469,4 +456,27 @@ func (e *Engine) findCW(ctx context.Context, o *objectSpec, l Lookup) ([]map[str
 		return nil, nil, fmt.Errorf("syncer: %s: find connectwise records by %s: %w", o.name, l.Path, err)
 	}
 	return recs, nil, nil
+}
+
+// skipSharedKeys reports as ambiguous the records about to be created on the
+// other side that share a match-key value with another of them: creating both
+// would make a pair that no key can tell apart. side names where they come from.
+func (ps *passState) skipSharedKeys(rest []*pair, vals func(*pair) mapping.Values, side string) {
+	o := ps.o
+	seen := map[string][]*pair{}
+	for _, p := range rest {
+		for _, k := range o.keys {
+			if v := vals(p)[k]; v != "" && k != o.idProp {
+				seen[k+"\x00"+v] = append(seen[k+"\x00"+v], p)
+			}
+		}
+	}
+	for kv, g := range seen {
+		if len(g) > 1 {
+			k, v, _ := strings.Cut(kv, "\x00")
+			for _, p := range g {
+				ps.skip(p, ReasonAmbiguous, fmt.Sprintf("%s %q is shared by %d %s records", k, v, len(g), side))
+			}
+		}
+	}
 }

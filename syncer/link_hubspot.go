@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
+
+	"github.com/hubwise/hubwise/mapping"
 )
 
 // matchFromHubSpot looks ConnectWise partners up for unlinked HubSpot records:
@@ -146,22 +147,7 @@ func (ps *passState) matchFromHubSpot(ctx context.Context, uhs []*pair) error {
 		return err
 	}
 	// The rest are created in ConnectWise, unless two share a key value.
-	seen := map[string][]*pair{}
-	for _, p := range rest {
-		for _, k := range o.keys {
-			if v := p.hs.vals[k]; v != "" && k != o.idProp {
-				seen[k+"\x00"+v] = append(seen[k+"\x00"+v], p)
-			}
-		}
-	}
-	for kv, g := range seen {
-		if len(g) > 1 {
-			k, v, _ := strings.Cut(kv, "\x00")
-			for _, p := range g {
-				ps.skip(p, ReasonAmbiguous, fmt.Sprintf("%s %q is shared by %d HubSpot records", k, v, len(g)))
-			}
-		}
-	}
+	ps.skipSharedKeys(rest, func(p *pair) mapping.Values { return p.hs.vals }, "HubSpot")
 	return nil
 }
 
