@@ -20,6 +20,21 @@ func (s *Server) storeFor(w http.ResponseWriter, name string) *store {
 	return s.stores[t.id]
 }
 
+// lockedStore decodes the request body into in, takes the server lock and finds
+// the store of the path's object type. When it returns nil it has answered the
+// request and holds no lock; otherwise the caller unlocks s.mu.
+func (s *Server) lockedStore(w http.ResponseWriter, r *http.Request, in any) *store {
+	if !decodeBody(w, r, in) {
+		return nil
+	}
+	s.mu.Lock()
+	st := s.storeFor(w, r.PathValue("objectType"))
+	if st == nil {
+		s.mu.Unlock()
+	}
+	return st
+}
+
 // objectNotFound is the JSON 404 of writes to a missing record.
 func objectNotFound(w http.ResponseWriter, id string) {
 	writeError(w, http.StatusNotFound, apiError{
@@ -206,15 +221,11 @@ func (in objectInput) values() map[string]string {
 
 func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 	var in objectInput
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.storeFor(w, r.PathValue("objectType"))
+	st := s.lockedStore(w, r, &in)
 	if st == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	props, probs := s.validate(st, in.values(), nil)
 	probs = append(probs, missingRequired(s.requiredFor(r, st), in.values(), nil)...)
 	probs = append(probs, s.missingIdentity(st, in.values())...)
@@ -241,15 +252,11 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request) {
 	var in objectInput
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.storeFor(w, r.PathValue("objectType"))
+	st := s.lockedStore(w, r, &in)
 	if st == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	id := r.PathValue("id")
 	if refuseObjectIDProperty(w, st, r.URL.Query().Get("idProperty")) {
 		return
@@ -300,15 +307,11 @@ func (s *Server) handleMerge(w http.ResponseWriter, r *http.Request) {
 		PrimaryObjectID string `json:"primaryObjectId"`
 		ObjectIDToMerge string `json:"objectIdToMerge"`
 	}
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.storeFor(w, r.PathValue("objectType"))
+	st := s.lockedStore(w, r, &in)
 	if st == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	if in.PrimaryObjectID == in.ObjectIDToMerge {
 		validationError(w, "Cannot merge an object with itself: %s", in.PrimaryObjectID)
 		return
@@ -400,15 +403,11 @@ func (s *Server) handleGDPRDelete(w http.ResponseWriter, r *http.Request) {
 		ObjectID   string `json:"objectId"`
 		IDProperty string `json:"idProperty"`
 	}
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.storeFor(w, r.PathValue("objectType"))
+	st := s.lockedStore(w, r, &in)
 	if st == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	if st.typ.name != "contacts" {
 		notFound(w)
 		return

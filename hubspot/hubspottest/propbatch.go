@@ -78,15 +78,11 @@ func (s *Server) handlePropertyBatchCreate(w http.ResponseWriter, r *http.Reques
 // (hubspot-api.md §6); HubSpot-defined properties are left alone.
 func (s *Server) handlePropertyBatchArchive(w http.ResponseWriter, r *http.Request) {
 	var in nameInputs
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.storeFor(w, r.PathValue("objectType"))
+	st := s.lockedStore(w, r, &in)
 	if st == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	for _, one := range in.Inputs {
 		if p := st.props[one.Name]; p != nil && !p.HubspotDefined {
 			archived := true
@@ -133,15 +129,11 @@ type groupInput struct {
 // shows an assigned order).
 func (s *Server) handleGroupCreate(w http.ResponseWriter, r *http.Request) {
 	var in groupInput
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.storeFor(w, r.PathValue("objectType"))
+	st := s.lockedStore(w, r, &in)
 	if st == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	if in.Name == "" || in.Label == "" || !propertyNameRE.MatchString(in.Name) {
 		validationError(w, "A property group needs a name (lowercase letters, digits, underscores) and a label")
 		return

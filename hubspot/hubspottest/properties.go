@@ -208,15 +208,11 @@ func (s *Server) handlePropertyList(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handlePropertyCreate(w http.ResponseWriter, r *http.Request) {
 	var in propertyInput
-	if !decodeBody(w, r, &in) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.storeFor(w, r.PathValue("objectType"))
+	st := s.lockedStore(w, r, &in)
 	if st == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	p, msg := s.newProperty(st, in)
 	if msg != "" {
 		validationError(w, "%s", msg)
