@@ -111,24 +111,36 @@ func (m *Mux) HandleFunc(p string, f func(http.ResponseWriter, *http.Request)) {
 
 // ServeHTTP records the call, applies the first armed fault that matches it and
 // otherwise dispatches to the registered handler.
+//
+// The call is recorded when the response status is written, before any byte
+// reaches the client (a large body can be flushed before the handler returns):
+// a client that has read a response always finds its call in the log. A call
+// that writes no status (a dropped connection) is recorded when the handler
+// returns, before the connection is closed. Call.Duration is therefore the time
+// to the status line.
 func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := m.now()
 	_, pattern := m.mux.Handler(r)
-	rec := &recorder{ResponseWriter: w}
 	inj := m.take(r.Method, r.URL.Path, pattern)
+	rec := &recorder{ResponseWriter: w}
+	rec.onStatus = func(status int) {
+		m.record(Call{
+			Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Pattern: pattern,
+			Status: status, Time: start, Duration: m.now().Sub(start), Fault: inj != nil,
+		})
+	}
 	if inj != nil {
 		inj.fault.serve(rec, r, m.mux)
 	} else {
 		m.mux.ServeHTTP(rec, r)
 	}
-	status := rec.status
-	if status == 0 && !rec.dropped {
-		status = http.StatusOK
+	if rec.status == 0 {
+		status := http.StatusOK // a handler that wrote nothing answers 200
+		if rec.dropped {
+			status = 0
+		}
+		rec.setStatus(status)
 	}
-	m.record(Call{
-		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Pattern: pattern,
-		Status: status, Time: start, Duration: m.now().Sub(start), Fault: inj != nil,
-	})
 	if rec.hijacked != nil {
 		_ = rec.hijacked.Close()
 	}
@@ -196,26 +208,35 @@ func matchAll(ms []Match, method, path, pattern string) bool {
 	return true
 }
 
-// recorder captures the status code and whether the connection was dropped.
+// recorder captures the status code and whether the connection was dropped, and
+// reports the status once, as soon as it is known.
 type recorder struct {
 	http.ResponseWriter
 	status   int
+	recorded bool
+	onStatus func(status int)
 	dropped  bool
 	abort    bool
 	hijacked net.Conn // a dropped connection, closed after the call is recorded
 }
 
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
+// setStatus records status as the call's (once).
+func (r *recorder) setStatus(code int) {
+	if r.recorded {
+		return
 	}
+	r.recorded = true
+	r.status = code
+	r.onStatus(code)
+}
+
+func (r *recorder) WriteHeader(code int) {
+	r.setStatus(code)
 	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
+	r.setStatus(http.StatusOK)
 	return r.ResponseWriter.Write(b)
 }
 
