@@ -135,11 +135,17 @@ func (s *Server) handleBatchRead(w http.ResponseWriter, r *http.Request) {
 	}
 	var results []recordJSON
 	var missing []string
+	var errs []standardError
+	faults := s.inputFaultsFor(OpBatchRead, st, in.Inputs, in.IDProperty)
 	seen := map[int64]bool{}
-	for _, one := range in.Inputs {
+	for i, one := range in.Inputs {
 		rec, _ := s.lookup(w, st, one.ID, in.IDProperty, archived)
 		if rec == nil || rec.archived != archived {
 			missing = append(missing, one.ID)
+			continue
+		}
+		if f := faultAt(faults, i); f != nil {
+			errs = append(errs, keyedFault(f, one.ID))
 			continue
 		}
 		if seen[rec.id] {
@@ -148,7 +154,7 @@ func (s *Server) handleBatchRead(w http.ResponseWriter, r *http.Request) {
 		seen[rec.id] = true
 		results = append(results, s.render(st, rec, sel, true))
 	}
-	s.finishBatch(w, started, http.StatusOK, results, notFoundErrors(st, missing))
+	s.finishBatch(w, started, http.StatusOK, results, append(errs, notFoundErrors(st, missing)...))
 }
 
 // notFoundErrors reports missing ids as one OBJECT_NOT_FOUND error listing them
@@ -264,6 +270,7 @@ func (s *Server) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	multi := multiStatus(in.Inputs)
+	faults := s.inputFaultsFor(OpBatchCreate, st, in.Inputs, "")
 	c := claims{}
 	steps := make([]*step, len(in.Inputs))
 	var results []recordJSON
@@ -271,13 +278,17 @@ func (s *Server) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
 	for i, one := range in.Inputs {
 		sp := &step{in: one, required: s.requiredFor(r, st)}
 		steps[i] = sp
-		s.check(st, c, sp, -int64(i+1))
+		if f := faultAt(faults, i); f != nil {
+			failStep(sp, f)
+		} else {
+			s.check(st, c, sp, -int64(i+1))
+		}
 		if multi { // apply at once, so a later duplicate names the real existing id
 			s.applyCreate(st, sp, &results, &errs)
 		}
 	}
 	if !multi {
-		if s.failWhole(w, st, steps) {
+		if s.failWhole(w, st, steps) || failInjected(w, steps) {
 			return
 		}
 		for _, sp := range steps {

@@ -22,10 +22,11 @@ func (s *Server) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	multi := multiStatus(in.Inputs)
+	faults := s.inputFaultsFor(OpBatchUpdate, st, in.Inputs, "")
 	c := claims{}
 	var steps []*step
 	var missing []string
-	for _, one := range in.Inputs {
+	for i, one := range in.Inputs {
 		// The spec allows idProperty on update; a non-unique one is refused
 		// (hubspot-api.md §4 Batch update).
 		rec, ok := s.lookup(w, st, one.ID, one.IDProperty, false)
@@ -37,10 +38,14 @@ func (s *Server) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		sp := &step{in: one, rec: rec, required: s.requiredFor(r, st)}
-		s.check(st, c, sp, rec.id)
+		if f := faultAt(faults, i); f != nil {
+			failStep(sp, f)
+		} else {
+			s.check(st, c, sp, rec.id)
+		}
 		steps = append(steps, sp)
 	}
-	if !multi && s.failWhole(w, st, steps) {
+	if !multi && (s.failWhole(w, st, steps) || failInjected(w, steps)) {
 		return
 	}
 	var results []recordJSON
@@ -87,6 +92,7 @@ func (s *Server) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	multi := multiStatus(in.Inputs) && !byEmail
+	faults := s.inputFaultsFor(OpBatchUpsert, st, in.Inputs, "")
 	c := claims{}
 	steps := make([]*step, len(in.Inputs))
 	for i, one := range in.Inputs {
@@ -107,10 +113,14 @@ func (s *Server) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
 		if sp.rec != nil {
 			self = sp.rec.id
 		}
-		s.check(st, c, sp, self)
+		if f := faultAt(faults, i); f != nil {
+			failStep(sp, f)
+		} else {
+			s.check(st, c, sp, self)
+		}
 		steps[i] = sp
 	}
-	if !multi && s.failWhole(w, st, steps) {
+	if !multi && (s.failWhole(w, st, steps) || failInjected(w, steps)) {
 		return
 	}
 	var results []recordJSON
@@ -142,16 +152,27 @@ func (s *Server) handleBatchArchive(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	started := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.storeFor(w, r.PathValue("objectType"))
 	if st == nil {
 		return
 	}
-	for _, one := range in.Inputs {
+	faults := s.inputFaultsFor(OpBatchArchive, st, in.Inputs, "")
+	var errs []standardError
+	for i, one := range in.Inputs {
+		if f := faultAt(faults, i); f != nil {
+			errs = append(errs, keyedFault(f, one.ID))
+			continue
+		}
 		if rec := st.active(one.ID); rec != nil {
 			s.archiveRecord(st, rec, s.apiSource())
 		}
+	}
+	if len(errs) > 0 { // only with FailInputs: see there
+		s.finishBatch(w, started, http.StatusOK, nil, errs)
+		return
 	}
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -140,6 +140,8 @@ type Server struct {
 	oauth   *oauthState
 	events  []Event
 	eventID atomic.Int64
+
+	inputFaults []*InputInjection // armed by FailInputs
 }
 
 // New starts a fake. Call [Server.Close] when done; in tests prefer [NewServer].
