@@ -70,6 +70,32 @@
 // engine from its links. Toward HubSpot, [Object.HubSpotChanges] gives the
 // properties to write.
 //
+// # Creating HubSpot records in ConnectWise
+//
+// ConnectWise has no upsert, so the engine records an intent before each
+// create toward ConnectWise and, after a crash, looks the record up before
+// creating it again. The lookup needs a key ConnectWise can search: the
+// HubSpot record ID stored in a custom field, else a match key with a path
+// (identifier, email). Opportunities have neither identifier nor email, so
+// HubSpot-born deals need the custom field: [Spec.StoreHubSpotID] adds it
+// ([HubSpotIDField] builds the field mapping), toward ConnectWise only:
+//
+//	spec := mapping.Default()
+//	err := spec.StoreHubSpotID(mapping.ObjectDeals, "HubSpot Deal ID")
+//
+// or in YAML:
+//
+//	fields:
+//	  - hubspot: hs_object_id
+//	    connectwise: customFields[caption=HubSpot Deal ID]/value
+//	    direction: toConnectWise
+//	    transform: [{name: number, args: {cw: string}}]
+//
+// Custom fields are per tenant and must exist before use (a Text field on
+// the Opportunity screen), so [Default] leaves this out; [Check] with a live
+// [Schema] reports a missing one. Addressing by caption is required: the
+// engine searches customFieldConditions by caption (connectwise-api.md §4).
+//
 // # Associations
 //
 // An object mapping may declare [Association]s: the path of the other
