@@ -120,6 +120,12 @@ func (e *Engine) HandleDeleted(ctx context.Context, object string, side Side, id
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.handleDeleted(ctx, o, side, ids)
+}
+
+// handleDeleted is HandleDeleted with e.mu held.
+func (e *Engine) handleDeleted(ctx context.Context, o *objectSpec, side Side, ids []string) (*DeleteReport, error) {
+	object := o.name
 	var links []Link
 	switch side {
 	case SideConnectWise:

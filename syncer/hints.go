@@ -2,9 +2,11 @@ package syncer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 )
 
 // Hints name records known to have changed, per object: the IDs a HubSpot
@@ -17,12 +19,30 @@ type Hints map[string]ObjectHints
 type ObjectHints struct {
 	HubSpot     []string
 	ConnectWise []int64
+
+	// DeletedHubSpot and DeletedConnectWise are IDs that deletion events
+	// named (HubSpot <type>.deletion and privacyDeletion, ConnectWise
+	// callbacks with Action "deleted"). After the targeted pass over the
+	// changed IDs, which relinks the survivors of HubSpot merges first, each
+	// is read again and the linked ones still gone follow the object's
+	// [DeletePolicy] under the mass-delete guard, as in
+	// [Engine.HandleDeleted]. A deletion of an unlinked record, or of one that
+	// is back (a restore), changes nothing.
+	DeletedHubSpot     []string `json:",omitempty"`
+	DeletedConnectWise []int64  `json:",omitempty"`
 }
 
 // RunHints runs a targeted pass over the hinted records only, in dependency
 // order, with the same linking, matching, writing and dead letters as
 // [Engine.Run]. Cursors do not move: the polling pass stays the safety net for
 // anything a hint missed. Objects the engine does not sync are ignored.
+//
+// Deletions named by the hints are handled after the pass, in reverse
+// dependency order (deals before the companies they belong to), and reported
+// in [Report.Deletes]. A deletion that fails, or that the mass-delete guard
+// stops ([ErrMassDelete]), makes RunHints return an error after every object
+// has been through the pass; the links stay, so handling the same IDs again
+// (or [Engine.SweepDeletes]) picks them up.
 func (e *Engine) RunHints(ctx context.Context, h Hints) (*Report, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -32,8 +52,8 @@ func (e *Engine) RunHints(ctx context.Context, h Hints) (*Report, error) {
 	}
 	rep := e.newReport(p)
 	for _, o := range e.objects {
-		oh, ok := h[o.name]
-		if !ok {
+		oh := h[o.name]
+		if len(oh.HubSpot)+len(oh.ConnectWise) == 0 {
 			continue
 		}
 		op, err := e.planHints(ctx, o, p, oh)
@@ -45,7 +65,37 @@ func (e *Engine) RunHints(ctx context.Context, h Hints) (*Report, error) {
 			return e.finish(rep, p, err), err
 		}
 	}
-	return e.finish(rep, p, nil), nil
+	err = e.hintedDeletes(ctx, h, rep)
+	return e.finish(rep, p, err), err
+}
+
+// hintedDeletes handles the deletions named by h, objects in reverse
+// dependency order, and adds their reports to rep.
+func (e *Engine) hintedDeletes(ctx context.Context, h Hints, rep *Report) error {
+	var errs []error
+	for _, o := range slices.Backward(e.objects) {
+		oh := h[o.name]
+		for _, side := range []Side{SideHubSpot, SideConnectWise} {
+			ids := dedupe(oh.DeletedHubSpot)
+			if side == SideConnectWise {
+				ids = ids[:0:0]
+				for _, id := range dedupe(oh.DeletedConnectWise) {
+					ids = append(ids, strconv.FormatInt(id, 10))
+				}
+			}
+			if len(ids) == 0 {
+				continue
+			}
+			dr, err := e.handleDeleted(ctx, o, side, ids)
+			if dr != nil && len(dr.Gone) > 0 {
+				rep.Deletes = append(rep.Deletes, dr)
+			}
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (e *Engine) planHints(ctx context.Context, o *objectSpec, p *Plan, h ObjectHints) (*ObjectPlan, error) {

@@ -63,6 +63,16 @@ type DispatcherOptions struct {
 	// loops").
 	ConnectWiseMemberIDs []string
 
+	// DeleteDelay is how long a HubSpot deletion event waits before its pass
+	// (default 1 min; negative: no wait). HubSpot sends a deletion event for
+	// each record a merge absorbs, beside the merge event, and possibly in
+	// another delivery (hubspot-api.md §9 Merges); a merged-away record
+	// reads as gone like a deleted one, but its link belongs to the survivor.
+	// The wait lets the merge event arrive and cancel the deletion. The
+	// default is our choice: HubSpot documents no delivery order. ConnectWise
+	// deletions do not wait.
+	DeleteDelay time.Duration
+
 	// Retries is how many times the IDs of a pass that failed as a whole are
 	// queued again (default 3; negative: never). Failures of single records are
 	// the engine's business (dead letters), not the dispatcher's.
@@ -97,8 +107,12 @@ type DispatcherStats struct {
 	// Passes counts targeted passes run; FailedPasses those that returned an error.
 	Passes, FailedPasses int64
 	// Requeued counts IDs queued again after a failed pass; Abandoned those
-	// given up after Retries (the poll still finds them).
+	// given up after Retries (the poll still finds them), or stopped by the
+	// mass-delete guard.
 	Requeued, Abandoned int64
+	// Deletions counts deleted record IDs queued; MergedAway counts HubSpot
+	// deletion events dropped because a merge named their record.
+	Deletions, MergedAway int64
 	// Pending is the number of IDs waiting for a pass.
 	Pending int
 	// Running reports that a pass is in flight.
@@ -108,13 +122,19 @@ type DispatcherStats struct {
 	LastPassDuration time.Duration
 }
 
-// hintKey is one record of one object on one side.
+// hintKey is one record of one object on one side, changed or deleted.
 type hintKey struct {
-	object string
-	side   Side
-	hs     string
-	cw     int64
+	object  string
+	side    Side
+	hs      string
+	cw      int64
+	deleted bool
 }
+
+// mergedTTL is how long the dispatcher remembers records a HubSpot merge took
+// away: the 24 hours over which HubSpot retries a delivery (hubspot-api.md
+// §10), so a late deletion event of a merged record is still recognised.
+const mergedTTL = 24 * time.Hour
 
 type pendingHint struct {
 	key      hintKey
@@ -150,9 +170,13 @@ type Dispatcher struct {
 	log    *slog.Logger
 	kick   chan struct{}
 
-	mu      sync.Mutex
-	queue   []pendingHint
-	index   map[hintKey]struct{}
+	mu    sync.Mutex
+	queue []pendingHint
+	index map[hintKey]struct{}
+	// held are HubSpot deletions waiting DeleteDelay (at: when they are due);
+	// merged are the records merge events took away, with when they were seen.
+	held    []pendingHint
+	merged  map[hintKey]time.Time
 	seq     uint64 // last sequence number handed out
 	doneSeq uint64 // every ID up to this one has been through a pass
 	flushTo uint64
@@ -193,6 +217,7 @@ func NewDispatcher(r HintRunner, m *mapping.Mapping, opts *DispatcherOptions) (*
 	o.MaxBatch = cmp.Or(o.MaxBatch, 500)
 	o.RetryDelay = cmp.Or(o.RetryDelay, 30*time.Second)
 	o.StopGrace = cmp.Or(o.StopGrace, 30*time.Second)
+	o.DeleteDelay = cmp.Or(o.DeleteDelay, time.Minute)
 	if o.Retries == 0 {
 		o.Retries = 3
 	}
@@ -213,27 +238,99 @@ func NewDispatcher(r HintRunner, m *mapping.Mapping, opts *DispatcherOptions) (*
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	return &Dispatcher{r: r, opts: o, routes: newRoutes(m, objects, o.HubSpotTypes, o.ConnectWiseTypes), log: log,
-		kick: make(chan struct{}, 1), index: map[hintKey]struct{}{}, changed: make(chan struct{}),
+		kick: make(chan struct{}, 1), index: map[hintKey]struct{}{}, merged: map[hintKey]time.Time{}, changed: make(chan struct{}),
 		finished: make(chan struct{})}, nil
 }
 
 // Add queues hints from another source (a custom feed, a replay). Objects the
-// dispatcher does not route are queued as given.
+// dispatcher does not route are queued as given; HubSpot deletions wait
+// DeleteDelay like those of webhooks.
 func (d *Dispatcher) Add(h Hints) error {
 	var keys []hintKey
 	for obj, oh := range h {
-		for _, id := range oh.HubSpot {
-			if id != "" {
-				keys = append(keys, hintKey{object: obj, side: SideHubSpot, hs: id})
+		for i, ids := range [][]string{oh.HubSpot, oh.DeletedHubSpot} {
+			for _, id := range ids {
+				if id != "" {
+					keys = append(keys, hintKey{object: obj, side: SideHubSpot, hs: id, deleted: i == 1})
+				}
 			}
 		}
-		for _, id := range oh.ConnectWise {
-			if id > 0 {
-				keys = append(keys, hintKey{object: obj, side: SideConnectWise, cw: id})
+		for i, ids := range [][]int64{oh.ConnectWise, oh.DeletedConnectWise} {
+			for _, id := range ids {
+				if id > 0 {
+					keys = append(keys, hintKey{object: obj, side: SideConnectWise, cw: id, deleted: i == 1})
+				}
 			}
 		}
 	}
 	return d.enqueue(0, 0, 0, keys)
+}
+
+// hintsOf groups pending IDs into Hints.
+func hintsOf(ps ...[]pendingHint) Hints {
+	h := Hints{}
+	for _, list := range ps {
+		for _, p := range list {
+			k := p.key
+			oh := h[k.object]
+			switch {
+			case k.side == SideHubSpot && k.deleted:
+				oh.DeletedHubSpot = append(oh.DeletedHubSpot, k.hs)
+			case k.side == SideHubSpot:
+				oh.HubSpot = append(oh.HubSpot, k.hs)
+			case k.deleted:
+				oh.DeletedConnectWise = append(oh.DeletedConnectWise, k.cw)
+			default:
+				oh.ConnectWise = append(oh.ConnectWise, k.cw)
+			}
+			h[k.object] = oh
+		}
+	}
+	return h
+}
+
+// noteMerged remembers the records merges took away and drops their held
+// deletions.
+func (d *Dispatcher) noteMerged(keys []hintKey) {
+	if len(keys) == 0 {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := time.Now()
+	for k, at := range d.merged {
+		if now.Sub(at) > mergedTTL {
+			delete(d.merged, k)
+		}
+	}
+	for _, k := range keys {
+		d.merged[k] = now
+		if _, ok := d.index[k]; !ok {
+			continue
+		}
+		if i := slices.IndexFunc(d.held, func(p pendingHint) bool { return p.key == k }); i >= 0 {
+			d.held = slices.Delete(d.held, i, i+1)
+			delete(d.index, k)
+			d.stats.MergedAway++
+		}
+	}
+}
+
+// releaseLocked moves the held deletions due by now (all of them when all is
+// set) to the queue.
+func (d *Dispatcher) releaseLocked(now time.Time, all bool) {
+	n := 0
+	for _, p := range d.held {
+		if !all && p.at.After(now) {
+			d.held[n] = p
+			n++
+			continue
+		}
+		delete(d.index, p.key)
+		d.pushLocked(p.key, now, p.attempts, false)
+	}
+	clear(d.held[n:])
+	d.held = d.held[:n]
 }
 
 func (d *Dispatcher) enqueue(events, echoes, unrouted int64, keys []hintKey) error {
@@ -250,7 +347,9 @@ func (d *Dispatcher) enqueue(events, echoes, unrouted int64, keys []hintKey) err
 		d.lastEvent = now
 	}
 	for _, k := range keys {
-		d.pushLocked(k, now, 0)
+		if d.pushLocked(k, now, 0, true) && k.deleted {
+			d.stats.Deletions++
+		}
 	}
 	d.mu.Unlock()
 	if len(keys) > 0 {
@@ -259,10 +358,23 @@ func (d *Dispatcher) enqueue(events, echoes, unrouted int64, keys []hintKey) err
 	return nil
 }
 
-func (d *Dispatcher) pushLocked(k hintKey, now time.Time, attempts int) bool {
+// pushLocked queues k, or holds it for DeleteDelay when hold is set and k is
+// a HubSpot deletion. It reports whether k was new.
+func (d *Dispatcher) pushLocked(k hintKey, now time.Time, attempts int, hold bool) bool {
 	if _, ok := d.index[k]; ok {
 		d.stats.Duplicates++
 		return false
+	}
+	if k.deleted && k.side == SideHubSpot {
+		if _, ok := d.merged[k]; ok {
+			d.stats.MergedAway++
+			return false
+		}
+		if hold && d.opts.DeleteDelay > 0 {
+			d.index[k] = struct{}{}
+			d.held = append(d.held, pendingHint{key: k, at: now.Add(d.opts.DeleteDelay), attempts: attempts})
+			return true
+		}
 	}
 	d.seq++
 	d.index[k] = struct{}{}
@@ -281,8 +393,13 @@ func (d *Dispatcher) wake() {
 // due reports whether a pass should start now, else how long to wait (0:
 // until an event arrives).
 func (d *Dispatcher) dueLocked(now time.Time) (time.Duration, bool) {
+	d.releaseLocked(now, false)
 	if len(d.queue) == 0 {
-		return 0, false
+		if len(d.held) == 0 {
+			return 0, false
+		}
+		next := slices.MinFunc(d.held, func(a, b pendingHint) int { return a.at.Compare(b.at) }).at
+		return max(next.Sub(now), time.Millisecond), false
 	}
 	if len(d.queue) >= d.opts.MaxBatch || d.flushTo > d.doneSeq {
 		return 0, true
@@ -357,6 +474,9 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	d.mu.Lock()
 	d.state = dispatcherStopping
 	d.retryAt = time.Time{}
+	if !d.opts.DropOnStop {
+		d.releaseLocked(time.Now(), true)
+	}
 	pending := len(d.queue)
 	d.mu.Unlock()
 	if pending > 0 && !d.opts.DropOnStop {
@@ -393,16 +513,7 @@ func (d *Dispatcher) pass(ctx context.Context) {
 	d.stats.Running = true
 	d.mu.Unlock()
 
-	h := Hints{}
-	for _, p := range batch {
-		oh := h[p.key.object]
-		if p.key.side == SideHubSpot {
-			oh.HubSpot = append(oh.HubSpot, p.key.hs)
-		} else {
-			oh.ConnectWise = append(oh.ConnectWise, p.key.cw)
-		}
-		h[p.key.object] = oh
-	}
+	h := hintsOf(batch)
 	start := time.Now()
 	rep, err := d.r.RunHints(ctx, h)
 	took := time.Since(start)
@@ -415,12 +526,15 @@ func (d *Dispatcher) pass(ctx context.Context) {
 	if err != nil {
 		d.stats.FailedPasses++
 		now := time.Now()
+		massDelete := errors.Is(err, ErrMassDelete)
 		for _, p := range batch {
-			if d.opts.Retries < 0 || p.attempts >= d.opts.Retries || d.state >= dispatcherStopped {
+			// Deletions the guard stopped would be stopped again: they wait
+			// for a person (Engine.HandleDeleted, SweepDeletes).
+			if d.opts.Retries < 0 || p.attempts >= d.opts.Retries || d.state >= dispatcherStopped || massDelete && p.key.deleted {
 				d.stats.Abandoned++
 				continue
 			}
-			if d.pushLocked(p.key, now, p.attempts+1) {
+			if d.pushLocked(p.key, now, p.attempts+1, false) {
 				d.stats.Requeued++
 			}
 		}
@@ -445,7 +559,8 @@ func (d *Dispatcher) pass(ctx context.Context) {
 
 // Flush starts a pass over everything queued so far without waiting for the
 // window, waits for it, and returns its report and error (the last pass's
-// when nothing was pending). It needs Run to be running; it returns
+// when nothing was pending). HubSpot deletions still waiting DeleteDelay are
+// not part of it. It needs Run to be running; it returns
 // ctx.Err() when ctx ends first, and [ErrDispatcherStopped] when Run stopped
 // before the pass.
 func (d *Dispatcher) Flush(ctx context.Context) (*Report, error) {
@@ -497,15 +612,16 @@ func (d *Dispatcher) Stats() DispatcherStats {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	s := d.stats
-	s.Pending = len(d.queue)
+	s.Pending = len(d.queue) + len(d.held)
 	return s
 }
 
-// Pending returns the number of record IDs waiting for a pass.
+// Pending returns the number of record IDs waiting for a pass, HubSpot
+// deletions waiting DeleteDelay included.
 func (d *Dispatcher) Pending() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return len(d.queue)
+	return len(d.queue) + len(d.held)
 }
 
 // PendingHints returns the IDs waiting for a pass, for a host that wants to
@@ -513,15 +629,5 @@ func (d *Dispatcher) Pending() int {
 func (d *Dispatcher) PendingHints() Hints {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	h := Hints{}
-	for _, p := range d.queue {
-		oh := h[p.key.object]
-		if p.key.side == SideHubSpot {
-			oh.HubSpot = append(oh.HubSpot, p.key.hs)
-		} else {
-			oh.ConnectWise = append(oh.ConnectWise, p.key.cw)
-		}
-		h[p.key.object] = oh
-	}
-	return h
+	return hintsOf(d.queue, d.held)
 }

@@ -310,17 +310,28 @@ func TestDispatcherRoutes(t *testing.T) {
 		for _, typ := range []string{"company", "Contact", "opportunity"} {
 			require.NoError(t, d.ConnectWiseCallback(ctx, &connectwise.CallbackEvent{Action: "updated", Type: typ, ID: 40}))
 		}
+		require.NoError(t, d.ConnectWiseCallback(ctx, &connectwise.CallbackEvent{Action: "deleted", Type: "company", ID: 41}))
 		time.Sleep(time.Second)
 		synctest.Wait()
 		passes := r.all()
 		require.Len(t, passes, 1)
 		h := passes[0]
-		assert.Equal(t, []string{"1", "2", "3", "21"}, h["contacts"].HubSpot)
+		assert.Equal(t, []string{"1", "3", "21"}, h["contacts"].HubSpot)
 		assert.Equal(t, []string{"11", "12", "13", "14", "22"}, h["companies"].HubSpot)
 		assert.Equal(t, []string{"4", "31"}, h["deals"].HubSpot)
 		for _, obj := range []string{"companies", "contacts", "deals"} {
 			assert.Equal(t, []int64{40}, h[obj].ConnectWise, obj)
 		}
+		assert.Equal(t, []int64{41}, h["companies"].DeletedConnectWise, "ConnectWise deletions do not wait")
+		assert.Empty(t, h["contacts"].DeletedHubSpot, "HubSpot deletions wait DeleteDelay")
+		assert.Equal(t, syncer.Hints{"contacts": {DeletedHubSpot: []string{"2"}}}, d.PendingHints())
+
+		time.Sleep(time.Minute) // the default DeleteDelay
+		synctest.Wait()
+		passes = r.all()
+		require.Len(t, passes, 2)
+		assert.Equal(t, syncer.Hints{"contacts": {DeletedHubSpot: []string{"2"}}}, passes[1])
+		assert.EqualValues(t, 2, d.Stats().Deletions)
 		assert.ErrorIs(t, stop(), context.Canceled)
 	})
 }

@@ -88,41 +88,56 @@ func callbackType(resource string) string {
 
 // hubSpotKeys returns the records an event names: the record itself, the
 // survivor and the merged records of a merge, both ends of an association
-// change. Deletions are hinted too: the engine decides what a missing record
-// means.
-func (r routes) hubSpotKeys(ev *hubspot.Event) (keys []hintKey, routed bool) {
-	add := func(typ string, id int64) {
+// change. A deletion (deletion, privacyDeletion) names its record as deleted.
+// merged lists the records a merge took away (marked deleted: their deletion
+// events are dropped, see [DispatcherOptions].DeleteDelay).
+func (r routes) hubSpotKeys(ev *hubspot.Event) (keys, merged []hintKey, routed bool) {
+	add := func(typ string, id int64, deleted bool) {
 		if id <= 0 {
 			return
 		}
 		for _, obj := range r.hubspot[strings.ToLower(typ)] {
 			routed = true
-			keys = append(keys, hintKey{object: obj, side: SideHubSpot, hs: strconv.FormatInt(id, 10)})
+			keys = append(keys, hintKey{object: obj, side: SideHubSpot, hs: strconv.FormatInt(id, 10), deleted: deleted})
 		}
 	}
 	typ := ev.ObjectType()
 	if strings.EqualFold(typ, "object") && ev.ObjectTypeID != "" {
 		typ = ev.ObjectTypeID // generic object.* events (custom objects)
 	}
-	add(typ, ev.ObjectID)
-	switch ev.Kind() {
+	kind := ev.Kind()
+	add(typ, ev.ObjectID, kind == hubspot.EventDeletion || kind == hubspot.EventPrivacyDeletion)
+	switch kind {
 	case hubspot.EventMerge:
-		add(typ, ev.PrimaryObjectID)
-		add(typ, ev.NewObjectID)
+		add(typ, ev.PrimaryObjectID, false)
+		add(typ, ev.NewObjectID, false)
 		for _, id := range ev.MergedObjectIDs {
-			add(typ, id)
+			add(typ, id, false)
+		}
+		// The merged records, and the primary when the survivor got a new ID
+		// (hubspot-api.md §9 Merges), are gone into the survivor.
+		away := slices.Clone(ev.MergedObjectIDs)
+		if ev.NewObjectID > 0 && ev.PrimaryObjectID > 0 && ev.NewObjectID != ev.PrimaryObjectID {
+			away = append(away, ev.PrimaryObjectID)
+		}
+		for _, id := range away {
+			for _, obj := range r.hubspot[strings.ToLower(typ)] {
+				if id > 0 {
+					merged = append(merged, hintKey{object: obj, side: SideHubSpot, hs: strconv.FormatInt(id, 10), deleted: true})
+				}
+			}
 		}
 	case hubspot.EventAssociationChange:
 		from, to := ev.FromObjectTypeID, ev.ToObjectTypeID
 		if from == "" {
 			from = typ
 		}
-		add(from, ev.FromObjectID)
+		add(from, ev.FromObjectID, false)
 		if to != "" {
-			add(to, ev.ToObjectID)
+			add(to, ev.ToObjectID, false)
 		}
 	}
-	return keys, routed
+	return keys, merged, routed
 }
 
 // HubSpotEvents queues the records named by a delivery of HubSpot webhook
@@ -133,22 +148,31 @@ func (r routes) hubSpotKeys(ev *hubspot.Event) (keys []hintKey, routed bool) {
 // [ErrDispatcherStopped] once the dispatcher has stopped, so the handler
 // answers 500 and HubSpot delivers again later (hubspot-api.md §10: retried
 // up to 10 times over 24 h).
+//
+// Deletion events name their records as deleted ([ObjectHints]
+// DeletedHubSpot); they wait DeleteDelay before their pass, and are dropped
+// when a merge event names the record as merged away (HubSpot sends a
+// deletion event for every record a merge absorbs, hubspot-api.md §9).
 func (d *Dispatcher) HubSpotEvents(_ context.Context, events []hubspot.Event) error {
-	var keys []hintKey
+	var keys, merged []hintKey
 	var echoes, unrouted int64
 	for i := range events {
 		ev := &events[i]
+		k, m, ok := d.routes.hubSpotKeys(ev)
+		// A merge's absorbed records are noted even when the merge is an
+		// echo: their deletion events must not become deletions.
+		merged = append(merged, m...)
 		if ev.SourceID != "" && slices.Contains(d.opts.HubSpotSourceIDs, ev.SourceID) {
 			echoes++
 			continue
 		}
-		k, ok := d.routes.hubSpotKeys(ev)
 		if !ok {
 			unrouted++
 			continue
 		}
 		keys = append(keys, k...)
 	}
+	d.noteMerged(merged)
 	return d.enqueue(int64(len(events)), echoes, unrouted, keys)
 }
 
@@ -159,7 +183,8 @@ func (d *Dispatcher) HubSpotEvents(_ context.Context, events []hubspot.Event) er
 // [DispatcherOptions].ConnectWiseMemberIDs, compared without case) and
 // callbacks of types the engine does not sync are counted and dropped. It
 // returns [ErrDispatcherStopped] once the dispatcher has stopped, so the
-// handler answers 500.
+// handler answers 500. A callback with Action "deleted" names its record as
+// deleted ([ObjectHints] DeletedConnectWise).
 func (d *Dispatcher) ConnectWiseCallback(_ context.Context, ev *connectwise.CallbackEvent) error {
 	if ev == nil {
 		return nil
@@ -175,7 +200,7 @@ func (d *Dispatcher) ConnectWiseCallback(_ context.Context, ev *connectwise.Call
 	}
 	keys := make([]hintKey, 0, len(objs))
 	for _, obj := range objs {
-		keys = append(keys, hintKey{object: obj, side: SideConnectWise, cw: int64(ev.ID)})
+		keys = append(keys, hintKey{object: obj, side: SideConnectWise, cw: int64(ev.ID), deleted: ev.Action == connectwise.ActionDeleted})
 	}
 	return d.enqueue(1, 0, 0, keys)
 }

@@ -61,6 +61,10 @@ type Report struct {
 	// Calls is the number of API requests made per side, when the sides count
 	// them ([CallCounter]; the adapters do).
 	Calls map[Side]int64
+	// Deletes reports the deletions a targeted pass handled ([ObjectHints]
+	// DeletedHubSpot and DeletedConnectWise), one per object and side with
+	// linked records gone.
+	Deletes []*DeleteReport `json:",omitempty"`
 	// Err is the error that ended the pass early, if any; Error is its text.
 	Err   error  `json:"-"`
 	Error string `json:",omitempty"`
@@ -170,6 +174,9 @@ func (r *Report) String() string {
 		b.WriteString("dry run: nothing was written\n")
 	}
 	fmt.Fprintf(&b, "API calls: hubspot %d, connectwise %d; duration %s\n", r.Calls[SideHubSpot], r.Calls[SideConnectWise], r.Duration.Round(time.Millisecond))
+	for _, d := range r.Deletes {
+		fmt.Fprintf(&b, "deletes: %s\n", d)
+	}
 	for _, err := range r.Errors() {
 		fmt.Fprintf(&b, "error: %v\n", err)
 	}

@@ -323,12 +323,11 @@ func (s *Server) handleMerge(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	survivor := s.merge(st, primary, merged)
+	survivor := s.merge(st, primary, merged, s.apiSource())
 	writeJSON(w, http.StatusOK, s.render(st, survivor, selection{all: true}, true))
 }
 
-func (s *Server) merge(st *store, primary, merged *record) *record {
-	src := s.apiSource()
+func (s *Server) merge(st *store, primary, merged *record, src writeSource) *record {
 	ids := []string{}
 	if prev := primary.props["hs_merged_object_ids"]; prev != "" {
 		ids = strings.Split(prev, ";")

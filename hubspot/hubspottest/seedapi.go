@@ -137,7 +137,7 @@ func (s *Server) MergeRecords(objectType, primaryID, mergedID string) (string, e
 	if p == nil || m == nil || p == m {
 		return "", fmt.Errorf("hubspottest: MergeRecords: need two distinct active %s records", st.typ.name)
 	}
-	return idString(s.merge(st, p, m).id), nil
+	return idString(s.merge(st, p, m, seedSource).id), nil
 }
 
 func export(st *store, r *record) Record {
