@@ -116,14 +116,20 @@
 // written, the deletion is reported), [DeleteUnlink] (the link is removed, the
 // partner left alone) or [DeletePropagate] (the HubSpot partner is archived,
 // the ConnectWise partner deleted, then the link removed). Polling on
-// lastUpdated never sees a delete, so deletions come from two places:
-// [Engine.HandleDeleted] for the IDs a HubSpot deletion webhook or a
-// ConnectWise "deleted" callback named (each is read again first; a record
-// still there is left alone), and [Engine.SweepDeletes], a periodic sweep that
-// lists every ConnectWise ID of an object (the id field only) and compares them
-// with the store's links. A targeted pass ([Engine.RunHints]) skips the ID of a
-// deleted record (it reads nothing): the host calls HandleDeleted for deletion
-// events. ConnectWise companies are soft-deleted (deletedFlag):
+// lastUpdated never sees a delete, so deletions come from two places: the
+// IDs a HubSpot deletion webhook or a ConnectWise "deleted" callback named,
+// and [Engine.SweepDeletes], a periodic sweep that lists every ConnectWise ID
+// of an object (the id field only) and compares them with the store's links.
+// The [Dispatcher] routes deletion events by itself ([ObjectHints]
+// DeletedHubSpot and DeletedConnectWise, handled by [Engine.RunHints] after
+// the targeted pass); a host with its own event plumbing calls
+// [Engine.HandleDeleted]. Either way each record is read again first: a
+// record still there (restored, or an event out of order) is left alone.
+// HubSpot sends a deletion event for each record a merge absorbs: the
+// Dispatcher holds HubSpot deletions for [DispatcherOptions].DeleteDelay and
+// drops those a merge event names, and the targeted pass relinks merge
+// survivors before it handles deletions, so a merge never deletes the
+// ConnectWise partner. ConnectWise companies are soft-deleted (deletedFlag):
 // passes never carry one toward HubSpot, and the sweep counts it as gone.
 //
 // A HubSpot merge is read from hs_merged_object_ids on the survivor, which every
