@@ -26,6 +26,13 @@ type health struct {
 	lastHook *passInfo
 	lastPoll *passInfo
 	nPolls   int
+	sweep    []*syncer.DeleteReport
+}
+
+func (h *health) recordSweep(reps []*syncer.DeleteReport) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.sweep = reps
 }
 
 func (h *health) record(trigger string, rep *syncer.Report, err error) {
@@ -55,11 +62,13 @@ type healthBody struct {
 	LastPass   *passInfo              `json:"lastPass"`
 	LastPoll   *passInfo              `json:"lastPoll"`
 	Dispatcher syncer.DispatcherStats `json:"dispatcher"`
+	// LastSweep reports the last ConnectWise ID sweep, one entry per object.
+	LastSweep []*syncer.DeleteReport `json:"lastSweep,omitempty"`
 }
 
 func (h *health) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	h.mu.Lock()
-	b := healthBody{Status: "ok", LastPass: h.lastHook, LastPoll: h.lastPoll}
+	b := healthBody{Status: "ok", LastPass: h.lastHook, LastPoll: h.lastPoll, LastSweep: h.sweep}
 	h.mu.Unlock()
 	b.Dispatcher = h.disp.Stats()
 	if (b.LastPass != nil && b.LastPass.Error != "") || (b.LastPoll != nil && b.LastPoll.Error != "") {

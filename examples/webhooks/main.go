@@ -16,7 +16,16 @@
 //     point at the tenant's own host before the signing key is fetched, then
 //     x-content-signature is checked (connectwise-api.md §9).
 //   - GET /healthz: JSON with the last targeted pass and the last poll (their
-//     reports) and the dispatcher's counters.
+//     reports), the last deletion sweep and the dispatcher's counters.
+//
+// # Deletes
+//
+// Deletions are ignored unless -deletes says otherwise (unlink, or propagate:
+// archive in HubSpot, delete in ConnectWise). They arrive as HubSpot deletion
+// webhooks and ConnectWise "deleted" callbacks, and from a sweep of the
+// ConnectWise IDs every -sweep interval, under the engine's mass-delete guard.
+// A HubSpot deletion waits -delete-delay for a merge event that explains it:
+// HubSpot reports a merged-away record as deleted too.
 //
 // On SIGINT or SIGTERM the service stops accepting deliveries (in-flight
 // requests drain), lets the pass in flight finish, runs a last pass over the

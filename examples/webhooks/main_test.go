@@ -212,3 +212,38 @@ func TestShutdownFinishesPassInFlight(t *testing.T) {
 	assert.Equal(t, "In Flight", rec["city"])
 	assert.Contains(t, s.out.String(), "stopped:")
 }
+
+// With -deletes propagate, a company deleted in either fake is deleted in the
+// other through the delivery of the deletion; the start-up sweep reports.
+func TestDeletesEndToEnd(t *testing.T) {
+	s := startService(t, "-deletes", "propagate", "-delete-delay", "20ms")
+	require.Eventually(t, func() bool { return len(s.healthz(t).LastSweep) == 2 }, 10*time.Second, 5*time.Millisecond)
+	for _, rep := range s.healthz(t).LastSweep {
+		assert.Empty(t, rep.Gone, rep.String())
+	}
+	cwID, hsID := s.companyPair(t)
+	require.NoError(t, s.demo.cw.Delete(connectwisetest.Companies, cwID))
+	require.Eventually(t, func() bool {
+		rec, _ := s.demo.hs.Record("companies", hsID)
+		return rec.Archived
+	}, 10*time.Second, 5*time.Millisecond)
+
+	cwID, hsID = s.companyPair(t)
+	require.NoError(t, s.demo.hs.ArchiveRecord("companies", hsID))
+	require.Eventually(t, func() bool {
+		rec, _ := s.demo.cw.Get(connectwisetest.Companies, cwID)
+		return rec["deletedFlag"] == true
+	}, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool {
+		h := s.healthz(t)
+		return h.LastPass != nil && h.LastPass.Report != nil && len(h.LastPass.Report.Deletes) == 1
+	}, 10*time.Second, 5*time.Millisecond)
+	assert.Equal(t, []string{"hubspot:" + hsID}, s.healthz(t).LastPass.Report.Deletes[0].Gone)
+	assert.Positive(t, s.disp.Stats().Deletions)
+}
+
+func TestDeletesFlag(t *testing.T) {
+	_, err := parseFlags([]string{"-deletes", "purge"}, &bytes.Buffer{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "want ignore, unlink or propagate")
+}

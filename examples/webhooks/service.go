@@ -107,15 +107,19 @@ func newService(ctx context.Context, o *options, env func(string) (string, bool)
 	if err != nil {
 		return nil, err
 	}
+	deletes := map[string]syncer.DeletePolicy{}
+	for _, obj := range m.Objects() {
+		deletes[obj.Name()] = syncer.DeletePolicy(o.deletes)
+	}
 	s.eng, err = syncer.New(syncer.Config{Tenant: "default", HubSpot: syncer.NewHubSpot(s.hsc),
-		ConnectWise: syncer.NewConnectWise(s.cwc), Mapping: m, Store: s.store, Logger: s.log})
+		ConnectWise: syncer.NewConnectWise(s.cwc), Mapping: m, Store: s.store, Logger: s.log, Deletes: deletes})
 	if err != nil {
 		return nil, err
 	}
 	if _, err := s.eng.EnsureSchema(ctx); err != nil {
 		return nil, fmt.Errorf("HubSpot schema: %w", err)
 	}
-	dopts := &syncer.DispatcherOptions{Window: o.window, MaxDelay: o.maxDelay, StopGrace: o.grace, Logger: s.log,
+	dopts := &syncer.DispatcherOptions{Window: o.window, MaxDelay: o.maxDelay, StopGrace: o.grace, Logger: s.log, DeleteDelay: o.delDelay,
 		OnPass: func(_ syncer.Hints, rep *syncer.Report, err error) { s.health.record("webhook", rep, err) }}
 	if acc.appID != "" {
 		dopts.HubSpotSourceIDs = []string{acc.appID}
@@ -198,8 +202,11 @@ func (s *service) serve(ctx context.Context) error {
 }
 
 // poll runs a full pass at once and then every interval: the safety net.
-// A pass in flight when ctx ends finishes (bounded by the grace period).
+// After a poll, once every -sweep interval, it sweeps each object's
+// ConnectWise IDs for deletions that no callback announced. A pass in flight
+// when ctx ends finishes (bounded by the grace period).
 func (s *service) poll(ctx context.Context) {
+	var swept time.Time
 	for {
 		passCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		stop := context.AfterFunc(ctx, func() { time.AfterFunc(s.o.grace, cancel) })
@@ -210,6 +217,10 @@ func (s *service) poll(ctx context.Context) {
 		if err != nil {
 			s.log.Warn("poll failed; the next one retries", "error", err)
 		}
+		if s.o.sweep > 0 && time.Since(swept) >= s.o.sweep && ctx.Err() == nil {
+			swept = time.Now()
+			s.sweep(ctx)
+		}
 		t := time.NewTimer(s.o.poll)
 		select {
 		case <-ctx.Done():
@@ -218,6 +229,22 @@ func (s *service) poll(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// sweep runs Engine.SweepDeletes over every synced object; /healthz shows
+// the reports.
+func (s *service) sweep(ctx context.Context) {
+	var reps []*syncer.DeleteReport
+	for _, obj := range s.eng.Objects() {
+		rep, err := s.eng.SweepDeletes(ctx, obj)
+		if err != nil {
+			s.log.Warn("sweep failed; the next one retries", "object", obj, "error", err)
+		}
+		if rep != nil {
+			reps = append(reps, rep)
+		}
+	}
+	s.health.recordSweep(reps)
 }
 
 // close releases what newService acquired, in reverse order.
