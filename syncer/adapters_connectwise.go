@@ -9,22 +9,23 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/hubwise/hubwise/connectwise"
+	"github.com/hubwise/hubwise/internal/httpx"
 	"github.com/hubwise/hubwise/mapping"
 )
 
 // ConnectWiseAdapter adapts a *connectwise.Client to [ConnectWiseSide] and
-// counts the requests it makes. Records are read raw
+// counts the HTTP attempts it makes, retries included
+// ([ConnectWiseAdapter.Calls], [ConnectWiseAdapter.Retries]). Records are read raw
 // (connectwise.NewResource[map[string]any]) so mappings may address any field.
 // Create one with [NewConnectWise].
 type ConnectWiseAdapter struct {
-	c     *connectwise.Client
-	calls atomic.Int64
-	mu    sync.Mutex
-	res   map[string]*connectwise.Resource[map[string]any]
+	c       *connectwise.Client
+	counter httpx.Counter
+	mu      sync.Mutex
+	res     map[string]*connectwise.Resource[map[string]any]
 }
 
 // NewConnectWise returns the [ConnectWiseSide] of a ConnectWise client.
@@ -32,8 +33,14 @@ func NewConnectWise(c *connectwise.Client) *ConnectWiseAdapter {
 	return &ConnectWiseAdapter{c: c, res: map[string]*connectwise.Resource[map[string]any]{}}
 }
 
-// Calls returns the number of API requests made so far (retries not counted).
-func (a *ConnectWiseAdapter) Calls() int64 { return a.calls.Load() }
+// Calls returns the number of HTTP attempts made so far through this adapter:
+// every request handed to the client's transport, retries after a 429, a 5xx
+// or a dropped connection included, as the API's own request counter sees them.
+func (a *ConnectWiseAdapter) Calls() int64 { return a.counter.Attempts() }
+
+// Retries returns how many of [ConnectWiseAdapter.Calls] repeated a request the
+// client had already sent (see [RetryCounter]).
+func (a *ConnectWiseAdapter) Retries() int64 { return a.counter.Retries() }
 
 // pageSize is ConnectWise's hard page limit of 1000 (connectwise-api.md §3, S6).
 const pageSize = connectwise.MaxPageSize
@@ -71,7 +78,6 @@ func (a *ConnectWiseAdapter) keyset(ctx context.Context, resource string, cond c
 					c = connectwise.Gt("id", afterID)
 				}
 			}
-			a.calls.Add(1)
 			page, _, err := r.List(ctx, &connectwise.ListOptions{Conditions: c, OrderBy: "id asc", PageSize: size, Page: 1})
 			if err != nil {
 				yield(nil, err)
@@ -95,6 +101,7 @@ func (a *ConnectWiseAdapter) keyset(ctx context.Context, resource string, cond c
 // ordered by id (connectwise-api.md §4: "All objects react to the LastUpdated
 // query"; amp-labs uses the same two bounds).
 func (a *ConnectWiseAdapter) Modified(ctx context.Context, resource string, from, to time.Time) iter.Seq2[map[string]any, error] {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	cond := connectwise.Le("lastUpdated", to.UTC().Truncate(time.Second).Add(time.Second))
 	if !from.IsZero() {
 		cond = connectwise.And(connectwise.Ge("lastUpdated", from.UTC().Truncate(time.Second)), cond)
@@ -104,6 +111,7 @@ func (a *ConnectWiseAdapter) Modified(ctx context.Context, resource string, from
 
 // Page returns up to size records after afterID, by id.
 func (a *ConnectWiseAdapter) Page(ctx context.Context, resource string, afterID int64, size int) ([]map[string]any, error) {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	var out []map[string]any
 	for rec, err := range a.keyset(ctx, resource, connectwise.Condition{}, afterID, min(size, pageSize), size) {
 		if err != nil {
@@ -116,17 +124,17 @@ func (a *ConnectWiseAdapter) Page(ctx context.Context, resource string, afterID 
 
 // Count returns GET …/count (connectwise-api.md §3).
 func (a *ConnectWiseAdapter) Count(ctx context.Context, resource string) (int, error) {
-	a.calls.Add(1)
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	n, _, err := a.resource(resource).Count(ctx, nil)
 	return n, err
 }
 
 // Read fetches records with "id in (...)" conditions, 100 IDs per call.
 func (a *ConnectWiseAdapter) Read(ctx context.Context, resource string, ids []int64) ([]map[string]any, error) {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	var out []map[string]any
 	r := a.resource(resource)
 	for part := range chunk(ids, idsPerCall) {
-		a.calls.Add(1)
 		page, _, err := r.List(ctx, &connectwise.ListOptions{Conditions: connectwise.In("id", part...), OrderBy: "id asc", PageSize: pageSize})
 		if err != nil {
 			return out, err
@@ -143,6 +151,7 @@ func (a *ConnectWiseAdapter) Read(ctx context.Context, resource string, ids []in
 // childConditions and custom fields by caption into customFieldConditions
 // (connectwise-api.md §4).
 func (a *ConnectWiseAdapter) Find(ctx context.Context, resource string, l Lookup) ([]map[string]any, error) {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	var out []map[string]any
 	r := a.resource(resource)
 	var bad *UnsearchableError
@@ -178,7 +187,6 @@ func (a *ConnectWiseAdapter) Find(ctx context.Context, resource string, l Lookup
 			return nil, err
 		}
 		for {
-			a.calls.Add(1)
 			page, resp, err := r.List(ctx, opts)
 			if err != nil {
 				return out, err
@@ -279,10 +287,10 @@ func lookupOptions(path string, values []string) (*connectwise.ListOptions, erro
 // Create posts a record. A create is never retried by the client; the engine
 // recorded an intent first.
 func (a *ConnectWiseAdapter) Create(ctx context.Context, resource string, body map[string]any) (map[string]any, error) {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	if err := a.fillTypes(ctx, body); err != nil {
 		return nil, err
 	}
-	a.calls.Add(1)
 	rec, _, err := a.resource(resource).Create(ctx, &body)
 	if err != nil {
 		return nil, classifyCW(err)
@@ -292,6 +300,7 @@ func (a *ConnectWiseAdapter) Create(ctx context.Context, resource string, body m
 
 // Patch applies JSON Patch operations.
 func (a *ConnectWiseAdapter) Patch(ctx context.Context, resource string, id int64, ops []mapping.PatchOp) (map[string]any, error) {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	in := make([]connectwise.PatchOp, len(ops))
 	for i, o := range ops {
 		if err := a.fillTypes(ctx, o.Value); err != nil {
@@ -299,7 +308,6 @@ func (a *ConnectWiseAdapter) Patch(ctx context.Context, resource string, id int6
 		}
 		in[i] = connectwise.PatchOp{Op: o.Op, Path: o.Path, Value: o.Value}
 	}
-	a.calls.Add(1)
 	rec, _, err := a.resource(resource).Patch(ctx, int(id), in...)
 	if err != nil {
 		return nil, classifyCW(err)
@@ -350,7 +358,7 @@ func classifyCW(err error) error {
 // Forecast reads GET sales/opportunities/{id}/forecast and returns its revenue
 // blocks as a JSON object ({"forecastRevenueTotals": {"revenue": …}, …}).
 func (a *ConnectWiseAdapter) Forecast(ctx context.Context, opportunityID int64) (map[string]any, error) {
-	a.calls.Add(1)
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	f, _, err := a.c.Opportunities.Forecast(ctx, int(opportunityID))
 	if err != nil {
 		return nil, err
@@ -372,6 +380,7 @@ func (a *ConnectWiseAdapter) Forecast(ctx context.Context, opportunityID int64) 
 // its records (records carry every field of their screen, connectwise-api.md
 // §7), falling back to system/userDefinedFields when there is none.
 func (a *ConnectWiseAdapter) CustomFields(ctx context.Context, resource string) (map[string]int, error) {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	out := map[string]int{}
 	recs, err := a.Page(ctx, resource, 0, 1)
 	if err != nil {
@@ -387,7 +396,6 @@ func (a *ConnectWiseAdapter) CustomFields(ctx context.Context, resource string) 
 		}
 		return out, nil
 	}
-	a.calls.Add(1)
 	udfs, err := a.c.UserDefinedFields.All(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -403,7 +411,7 @@ func (a *ConnectWiseAdapter) CustomFields(ctx context.Context, resource string) 
 // Delete deletes one record (DELETE …/{id} answers 204, connectwise-api.md
 // §5); a 404 means it is gone already and is not an error.
 func (a *ConnectWiseAdapter) Delete(ctx context.Context, resource string, id int64) error {
-	a.calls.Add(1)
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	_, err := a.resource(resource).Delete(ctx, int(id))
 	if errors.Is(err, connectwise.ErrNotFound) {
 		return nil
@@ -417,7 +425,7 @@ func (a *ConnectWiseAdapter) Delete(ctx context.Context, resource string, id int
 // soft-deleted ones (connectwise-api.md §6: companies carry deletedFlag and stay
 // readable once deleted).
 func (a *ConnectWiseAdapter) IDs(ctx context.Context, resource string, afterID int64, size int) ([]int64, int64, error) {
-	a.calls.Add(1)
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	fields := []string{"id"}
 	if resource == "company/companies" {
 		fields = append(fields, "deletedFlag")

@@ -8,18 +8,19 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/hubwise/hubwise/hubspot"
+	"github.com/hubwise/hubwise/internal/httpx"
 	"github.com/hubwise/hubwise/mapping"
 )
 
 // HubSpotAdapter adapts a *hubspot.Client to [HubSpotSide] and counts the
-// requests it makes. Create one with [NewHubSpot].
+// HTTP attempts it makes, retries included ([HubSpotAdapter.Calls],
+// [HubSpotAdapter.Retries]). Create one with [NewHubSpot].
 type HubSpotAdapter struct {
-	c     *hubspot.Client
-	calls atomic.Int64
+	c       *hubspot.Client
+	counter httpx.Counter
 
 	// SearchPageSize is the page size of searches (default 200, the largest
 	// HubSpot takes: hubspot-api.md §5).
@@ -36,8 +37,14 @@ func NewHubSpot(c *hubspot.Client) *HubSpotAdapter {
 	return &HubSpotAdapter{c: c, SearchPageSize: searchPage, SearchCap: searchCap}
 }
 
-// Calls returns the number of API requests made so far (retries not counted).
-func (a *HubSpotAdapter) Calls() int64 { return a.calls.Load() }
+// Calls returns the number of HTTP attempts made so far through this adapter:
+// every request handed to the client's transport, retries after a 429, a 5xx
+// or a dropped connection included, as the API's own request counter sees them.
+func (a *HubSpotAdapter) Calls() int64 { return a.counter.Attempts() }
+
+// Retries returns how many of [HubSpotAdapter.Calls] repeated a request the
+// client had already sent (see [RetryCounter]).
+func (a *HubSpotAdapter) Retries() int64 { return a.counter.Retries() }
 
 // batchSize is HubSpot's batch limit: "Batch operations are limited to 100
 // records at a time" (hubspot-api.md §4, doc†: contacts guide).
@@ -70,6 +77,7 @@ func fromObject(o *hubspot.Object) *HubSpotRecord {
 // re-querying with hs_object_id > last ID past it (hubspot-api.md §5, practice
 // of production connectors: airbyte, estuary, singer). Values are epoch ms.
 func (a *HubSpotAdapter) Modified(ctx context.Context, objectType, modifiedProperty string, from, to time.Time) iter.Seq2[*HubSpotRecord, error] {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	return func(yield func(*HubSpotRecord, error) bool) {
 		svc := a.c.Objects(objectType)
 		base := []hubspot.Filter{hubspot.Lte(modifiedProperty, strconv.FormatInt(to.UnixMilli(), 10))}
@@ -81,7 +89,6 @@ func (a *HubSpotAdapter) Modified(ctx context.Context, objectType, modifiedPrope
 		last := ""
 		req.FilterGroups = []hubspot.FilterGroup{hubspot.And(base...)}
 		for {
-			a.calls.Add(1)
 			res, resp, err := svc.Search(ctx, req)
 			if err != nil {
 				yield(nil, err)
@@ -110,10 +117,10 @@ func (a *HubSpotAdapter) Modified(ctx context.Context, objectType, modifiedPrope
 // Read batch-reads records by ID or by a unique property, 100 per call.
 // Records HubSpot does not find are left out.
 func (a *HubSpotAdapter) Read(ctx context.Context, objectType, idProperty string, values, properties []string) ([]*HubSpotRecord, error) {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	svc := a.c.Objects(objectType)
 	var out []*HubSpotRecord
 	for part := range chunk(dedupe(values), batchSize) {
-		a.calls.Add(1)
 		objs, _, err := svc.BatchRead(ctx, part, &hubspot.BatchReadOptions{Properties: properties, IDProperty: idProperty})
 		for _, o := range objs {
 			out = append(out, fromObject(o))
@@ -138,6 +145,7 @@ func perInput(err error) bool {
 // properties: hubspot-api.md §5), in chunks that keep the body under the
 // 3,000-character limit.
 func (a *HubSpotAdapter) Find(ctx context.Context, objectType, property string, values, properties []string) ([]*HubSpotRecord, error) {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	svc := a.c.Objects(objectType)
 	var out []*HubSpotRecord
 	props, _ := json.Marshal(properties)
@@ -162,11 +170,10 @@ func (a *HubSpotAdapter) Find(ctx context.Context, objectType, property string, 
 	return out, nil
 }
 
-// search pages one search, counting requests.
+// search pages one search.
 func (a *HubSpotAdapter) search(ctx context.Context, svc *hubspot.ObjectsService, req *hubspot.SearchRequest) iter.Seq2[*hubspot.Object, error] {
 	return func(yield func(*hubspot.Object, error) bool) {
 		for {
-			a.calls.Add(1)
 			res, resp, err := svc.Search(ctx, req)
 			if err != nil {
 				yield(nil, err)
@@ -188,6 +195,7 @@ func (a *HubSpotAdapter) search(ctx context.Context, svc *hubspot.ObjectsService
 // Upsert writes through batch upsert keyed on each input's unique property,
 // 100 per call; repeating it cannot create a duplicate (hubspot-api.md §4).
 func (a *HubSpotAdapter) Upsert(ctx context.Context, objectType string, inputs []HubSpotWrite) ([]HubSpotResult, error) {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	svc := a.c.Objects(objectType)
 	out := make([]HubSpotResult, len(inputs))
 	for start := 0; start < len(inputs); start += batchSize {
@@ -196,7 +204,6 @@ func (a *HubSpotAdapter) Upsert(ctx context.Context, objectType string, inputs [
 		for i, w := range part {
 			in[i] = hubspot.BatchUpsertInput{ID: w.IDValue, IDProperty: w.IDProperty, Properties: w.Properties, TraceID: w.TraceID}
 		}
-		a.calls.Add(1)
 		res, _, err := svc.BatchUpsert(ctx, in)
 		byKey := map[string]*hubspot.UpsertResult{}
 		for _, r := range res {
@@ -223,6 +230,7 @@ func (a *HubSpotAdapter) Upsert(ctx context.Context, objectType string, inputs [
 
 // Update updates records by ID, 100 per call.
 func (a *HubSpotAdapter) Update(ctx context.Context, objectType string, inputs []HubSpotWrite) ([]HubSpotResult, error) {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	svc := a.c.Objects(objectType)
 	out := make([]HubSpotResult, len(inputs))
 	for start := 0; start < len(inputs); start += batchSize {
@@ -231,7 +239,6 @@ func (a *HubSpotAdapter) Update(ctx context.Context, objectType string, inputs [
 		for i, w := range part {
 			in[i] = hubspot.BatchUpdateInput{ID: w.ID, Properties: w.Properties, TraceID: w.TraceID}
 		}
-		a.calls.Add(1)
 		res, _, err := svc.BatchUpdate(ctx, in)
 		byID := map[string]*hubspot.Object{}
 		for _, r := range res {
@@ -310,6 +317,7 @@ func classify(err error) error {
 
 // Associate writes default associations, 100 pairs per call.
 func (a *HubSpotAdapter) Associate(ctx context.Context, fromType, toType string, pairs []AssociationPair) ([]error, error) {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	errs := make([]error, len(pairs))
 	for start := 0; start < len(pairs); start += batchSize {
 		part := pairs[start:min(start+batchSize, len(pairs))]
@@ -317,7 +325,6 @@ func (a *HubSpotAdapter) Associate(ctx context.Context, fromType, toType string,
 		for i, p := range part {
 			in[i] = hubspot.AssociationPair{FromID: p.FromID, ToID: p.ToID}
 		}
-		a.calls.Add(1)
 		_, _, err := a.c.Associations.CreateDefaultBatch(ctx, fromType, toType, in)
 		var be *hubspot.BatchError
 		if errors.As(err, &be) {
@@ -345,9 +352,9 @@ func (a *HubSpotAdapter) Associate(ctx context.Context, fromType, toType string,
 // the v4 batch read takes 1,000 inputs since 2025-02-10), listing associations
 // labelled "Primary" first.
 func (a *HubSpotAdapter) Associated(ctx context.Context, fromType, toType string, ids []string) (map[string][]string, error) {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	out := map[string][]string{}
 	for part := range chunk(dedupe(ids), hubspot.MaxAssociationReadInputs) {
-		a.calls.Add(1)
 		got, _, err := a.c.Associations.ReadBatch(ctx, fromType, toType, part)
 		if err != nil {
 			return nil, err
@@ -373,12 +380,12 @@ func (a *HubSpotAdapter) Associated(ctx context.Context, fromType, toType string
 
 // Dissociate removes associations, 100 pairs per call.
 func (a *HubSpotAdapter) Dissociate(ctx context.Context, fromType, toType string, pairs []AssociationPair) error {
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	for part := range chunk(pairs, batchSize) {
 		in := make([]hubspot.AssociationPair, len(part))
 		for i, p := range part {
 			in[i] = hubspot.AssociationPair{FromID: p.FromID, ToID: p.ToID}
 		}
-		a.calls.Add(1)
 		if _, err := a.c.Associations.ArchiveBatch(ctx, fromType, toType, in); err != nil {
 			return err
 		}
@@ -388,7 +395,7 @@ func (a *HubSpotAdapter) Dissociate(ctx context.Context, fromType, toType string
 
 // EnsureGroup creates the group unless it exists (hubspot.PropertiesService.EnsureGroup).
 func (a *HubSpotAdapter) EnsureGroup(ctx context.Context, objectType string, g mapping.PropertyGroup) (SchemaOutcome, error) {
-	a.calls.Add(1)
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	want := &hubspot.PropertyGroupCreate{Name: g.Name, Label: g.Label}
 	if g.DisplayOrder != 0 {
 		want.DisplayOrder = hubspot.Ptr(g.DisplayOrder)
@@ -400,7 +407,7 @@ func (a *HubSpotAdapter) EnsureGroup(ctx context.Context, objectType string, g m
 // EnsureProperty creates the property unless it exists; drift is reported, not
 // changed (hubspot.PropertiesService.EnsureProperty).
 func (a *HubSpotAdapter) EnsureProperty(ctx context.Context, objectType string, p mapping.PropertyDef) (SchemaOutcome, error) {
-	a.calls.Add(1)
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	want := &hubspot.PropertyCreate{Name: p.Name, Label: p.Label, Type: p.Type, FieldType: p.FieldType,
 		GroupName: p.GroupName, Description: p.Description, HasUniqueValue: p.HasUniqueValue}
 	for _, o := range p.Options {
@@ -415,7 +422,7 @@ func (a *HubSpotAdapter) EnsureProperty(ctx context.Context, objectType string, 
 // noted for properties; the client assumes the same for objects), so archiving
 // twice is harmless.
 func (a *HubSpotAdapter) Archive(ctx context.Context, objectType string, ids []string) error {
-	a.calls.Add(int64((len(ids) + batchSize - 1) / batchSize))
+	ctx = httpx.WithCounter(ctx, &a.counter)
 	_, err := a.c.Objects(objectType).BatchArchive(ctx, ids)
 	return err
 }

@@ -102,7 +102,7 @@ type Plan struct {
 	Objects   []*ObjectPlan
 
 	lk     *mapping.Lookups
-	calls0 [2]int64
+	calls0 sideCounts
 }
 
 // Plan plans one pass over every object without writing anything to either
@@ -123,7 +123,7 @@ func (e *Engine) Plan(ctx context.Context) (*Plan, error) {
 }
 
 func (e *Engine) newPlan(ctx context.Context) (*Plan, error) {
-	p := &Plan{Tenant: e.tenant, StartedAt: e.now(), calls0: [2]int64{calls(e.hs), calls(e.cw)}}
+	p := &Plan{Tenant: e.tenant, StartedAt: e.now(), calls0: e.sideCounts()}
 	lk, err := e.lookups(ctx)
 	if err != nil {
 		return nil, err
@@ -193,7 +193,7 @@ func (e *Engine) Apply(ctx context.Context, p *Plan) (*Report, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	p.calls0 = [2]int64{calls(e.hs), calls(e.cw)}
+	p.calls0 = e.sideCounts()
 	rep := e.newReport(p)
 	for _, op := range p.Objects {
 		if err := e.applyObject(ctx, p, op, rep); err != nil {

@@ -51,16 +51,21 @@ type ObjectReport struct {
 }
 
 // Report describes one pass: counts per object and outcome, per-record
-// outcomes, API calls made per side and the duration.
+// outcomes, API calls and retries made per side and the duration.
 type Report struct {
 	Tenant    string
 	StartedAt time.Time
 	Duration  time.Duration
 	Objects   []ObjectReport
 	Records   []RecordResult
-	// Calls is the number of API requests made per side, when the sides count
-	// them ([CallCounter]; the adapters do).
+	// Calls is the number of HTTP attempts made per side, retries included,
+	// when the sides count them ([CallCounter]; the adapters count every
+	// attempt their client sends, so the figure matches the API's own count).
 	Calls map[Side]int64
+	// Retries is how many of Calls repeated a request already sent (after a
+	// 429, a 5xx or a dropped connection), when the sides count them
+	// ([RetryCounter]; the adapters do).
+	Retries map[Side]int64
 	// Deletes reports the deletions a targeted pass handled ([ObjectHints]
 	// DeletedHubSpot and DeletedConnectWise), one per object and side with
 	// linked records gone.
@@ -75,20 +80,48 @@ type Report struct {
 	problemsOnly bool // keep per-record results only for problems (backfills)
 }
 
+// RetryCounter is implemented by sides that also count, among their
+// [CallCounter] calls, the ones that repeated a request already sent.
+// Reports show the difference over a pass.
+type RetryCounter interface {
+	Retries() int64
+}
+
+func retries(side any) int64 {
+	if c, ok := side.(RetryCounter); ok {
+		return c.Retries()
+	}
+	return 0
+}
+
+// sideCounts is what the sides had counted when a pass started.
+type sideCounts [2]struct{ calls, retries int64 }
+
+func (e *Engine) sideCounts() sideCounts {
+	var c sideCounts
+	c[0].calls, c[0].retries = calls(e.hs), retries(e.hs)
+	c[1].calls, c[1].retries = calls(e.cw), retries(e.cw)
+	return c
+}
+
 func (e *Engine) newReport(p *Plan) *Report {
-	return &Report{Tenant: e.tenant, StartedAt: p.StartedAt, Calls: map[Side]int64{}}
+	return &Report{Tenant: e.tenant, StartedAt: p.StartedAt, Calls: map[Side]int64{}, Retries: map[Side]int64{}}
 }
 
 func (e *Engine) finish(r *Report, p *Plan, err error) *Report {
 	r.Duration = e.now().Sub(r.StartedAt)
-	r.Calls[SideHubSpot] = calls(e.hs) - p.calls0[0]
-	r.Calls[SideConnectWise] = calls(e.cw) - p.calls0[1]
+	now := e.sideCounts()
+	for i, side := range []Side{SideHubSpot, SideConnectWise} {
+		r.Calls[side] = now[i].calls - p.calls0[i].calls
+		r.Retries[side] = now[i].retries - p.calls0[i].retries
+	}
 	r.Err = err
 	if err != nil {
 		r.Error = err.Error()
 	}
 	attrs := []any{"tenant", e.tenant, "duration", r.Duration, "hubspot_calls", r.Calls[SideHubSpot],
-		"connectwise_calls", r.Calls[SideConnectWise]}
+		"hubspot_retries", r.Retries[SideHubSpot], "connectwise_calls", r.Calls[SideConnectWise],
+		"connectwise_retries", r.Retries[SideConnectWise]}
 	for _, o := range outcomeOrder {
 		if n := r.Total(o); n > 0 {
 			attrs = append(attrs, string(o), n)
@@ -155,7 +188,8 @@ func (r *Report) Writes() int {
 }
 
 // String renders the report as a small table: one line per object with its
-// counts, then the API calls and the duration, then the errors.
+// counts, then the API calls and retries per side and the duration, then the
+// errors.
 func (r *Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-12s", "object")
@@ -173,7 +207,9 @@ func (r *Report) String() string {
 	if r.DryRun {
 		b.WriteString("dry run: nothing was written\n")
 	}
-	fmt.Fprintf(&b, "API calls: hubspot %d, connectwise %d; duration %s\n", r.Calls[SideHubSpot], r.Calls[SideConnectWise], r.Duration.Round(time.Millisecond))
+	fmt.Fprintf(&b, "API calls: hubspot %d, connectwise %d; retries: hubspot %d, connectwise %d; duration %s\n",
+		r.Calls[SideHubSpot], r.Calls[SideConnectWise], r.Retries[SideHubSpot], r.Retries[SideConnectWise],
+		r.Duration.Round(time.Millisecond))
 	for _, d := range r.Deletes {
 		fmt.Fprintf(&b, "deletes: %s\n", d)
 	}

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -63,10 +65,13 @@ type Client struct {
 }
 
 // attemptState travels in the request context so that CheckRetry, which is not told
-// the attempt number, can count attempts of one request.
+// the attempt number, can count attempts of one request, and so that the transport
+// can tell a retry from a first attempt for [Counter]s. CheckRetry and RoundTrip run
+// in turn on the goroutine that called Do, never at once.
 type attemptState struct {
 	req      *http.Request
-	attempts int
+	attempts int // attempts checked by checkRetry so far
+	retried  int // the last value of attempts for which a retry was counted
 }
 
 type attemptKey struct{}
@@ -239,7 +244,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// limitTransport waits on the request's limiters before every attempt.
+// limitTransport waits on the request's limiters before every attempt, then
+// counts it (see [Counter]).
 type limitTransport struct {
 	base     http.RoundTripper
 	limiters func(*http.Request) []*rate.Limiter
@@ -259,5 +265,29 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		}
 	}
-	return t.base.RoundTrip(req)
+	ctx := req.Context()
+	cs := countersIn(ctx)
+	if cs == nil || ctx.Err() != nil {
+		return t.base.RoundTrip(req)
+	}
+	// The first hop of an attempt that follows a checked one is a retry;
+	// redirect hops of the same attempt are attempts, not retries.
+	var retry int64
+	if st, _ := ctx.Value(attemptKey{}).(*attemptState); st != nil && st.attempts > st.retried {
+		st.retried = st.attempts
+		retry = 1
+	}
+	cs.add(1, retry)
+	// Every connection the transport takes for this request beyond the first is
+	// a re-send the retry loop never sees. GotConn runs on this goroutine for
+	// HTTP/1 and HTTP/2 alike; the atomic keeps custom transports honest too.
+	var conns atomic.Int64
+	traced := req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { conns.Add(1) },
+	}))
+	resp, err := t.base.RoundTrip(traced)
+	if extra := conns.Load() - 1; extra > 0 {
+		cs.add(extra, extra)
+	}
+	return resp, err
 }

@@ -19,6 +19,14 @@
 // Limiters sit under the retry loop: every attempt, first or retried, waits for a
 // token of each limiter that [Config.Limiters] returns for it.
 //
+// # Counting
+//
+// A [Counter] put in a request's context with [WithCounter] counts every attempt
+// the client hands to the transport, and separately the attempts that repeat a
+// request (retries after a 429, a 5xx or a transport error). Counters nest: each
+// attempt counts once in every counter of the context. Callers such as the syncer
+// adapters use them to report exact API-call figures.
+//
 // # Secrets
 //
 // A [Redactor] knows the secrets of one client (tokens, keys, the Basic auth value)
