@@ -61,6 +61,8 @@ type Report struct {
 	// Calls is the number of HTTP attempts made per side, retries included,
 	// when the sides count them ([CallCounter]; the adapters count every
 	// attempt their client sends, so the figure matches the API's own count).
+	// Requests a Config.Lookups function sends through the clients themselves
+	// (such as [OwnerTable]) do not pass through the adapters and are not counted.
 	Calls map[Side]int64
 	// Retries is how many of Calls repeated a request already sent (after a
 	// 429, a 5xx or a dropped connection), when the sides count them

@@ -20,7 +20,8 @@ func heading(out io.Writer, title string) {
 }
 
 // printReport prints a pass report as a table with totals, the API calls per
-// side and the first ambiguous and failed records.
+// side (every request sent, retries included) and the first ambiguous and
+// failed records.
 func printReport(out io.Writer, title string, r *syncer.Report) {
 	heading(out, title)
 	fmt.Fprintf(out, "%-10s", "object")
@@ -40,8 +41,8 @@ func printReport(out io.Writer, title string, r *syncer.Report) {
 		fmt.Fprintf(out, " %9d", r.Total(c))
 	}
 	fmt.Fprintln(out)
-	fmt.Fprintf(out, "API calls: HubSpot %d, ConnectWise %d; %d records written; took %s\n",
-		r.Calls[syncer.SideHubSpot], r.Calls[syncer.SideConnectWise], r.Writes(), r.Duration.Round(1e6))
+	fmt.Fprintf(out, "API calls: HubSpot %s, ConnectWise %s; %d records written; took %s\n",
+		calls(r, syncer.SideHubSpot), calls(r, syncer.SideConnectWise), r.Writes(), r.Duration.Round(1e6))
 	listRecords(out, r, syncer.OutcomeAmbiguous)
 	listRecords(out, r, syncer.OutcomeFailed)
 	listRecords(out, r, syncer.OutcomeDeferred)
@@ -51,6 +52,20 @@ func printReport(out io.Writer, title string, r *syncer.Report) {
 	}
 	if r.Err != nil {
 		fmt.Fprintf(out, "pass ended early: %v\n", r.Err)
+	}
+}
+
+// calls renders the API calls of one side, retries included, naming the
+// retries when there were any: "68" or "70 (2 retries)".
+func calls(r *syncer.Report, side syncer.Side) string {
+	n := fmt.Sprint(r.Calls[side])
+	switch retries := r.Retries[side]; retries {
+	case 0:
+		return n
+	case 1:
+		return n + " (1 retry)"
+	default:
+		return fmt.Sprintf("%s (%d retries)", n, retries)
 	}
 }
 
