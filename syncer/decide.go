@@ -89,7 +89,8 @@ func (ps *passState) decide(ctx context.Context) error {
 			}
 			l, ok := o.lookupFor(p.hs.vals)
 			if !ok {
-				ps.invalid(p, fmt.Errorf("%s %s: %w", o.name, p.hs.rec.ID, ErrNoLookupKey))
+				ps.invalid(p, fmt.Errorf("%s %s: %w: store the HubSpot ID in a ConnectWise custom field (mapping.Spec.StoreHubSpotID(%q, caption)) or give the object a match key with a ConnectWise path",
+					o.name, p.hs.rec.ID, ErrNoLookupKey, o.name))
 				continue
 			}
 			vals := maps.Clone(p.hs.vals)
