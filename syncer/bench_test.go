@@ -30,8 +30,10 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // BenchmarkBackfillAPICalls migrates companies, contacts and opportunities
 // from the ConnectWise fake into the HubSpot fake and reports the API calls
-// made against the minimum the APIs allow: ConnectWise pages of 1000 and
-// HubSpot batches of 100 for the upserts and for each association type.
+// made (retries included; the report's figures must equal the fakes' own
+// counts) and the retries among them, against the minimum the APIs allow:
+// ConnectWise pages of 1000 and HubSpot batches of 100 for the upserts and
+// for each association type.
 // Sizes: HUBWISE_BENCH_COMPANIES (default 200; contacts x3, deals x1/2).
 func BenchmarkBackfillAPICalls(b *testing.B) {
 	nCo := envInt("HUBWISE_BENCH_COMPANIES", 200)
@@ -68,6 +70,8 @@ func BenchmarkBackfillAPICalls(b *testing.B) {
 		require.Zero(b, len(rep.Errors()), "first error: %v", rep.Errors())
 		n := nCo + nCt + nOpp
 		hs, cw := len(e.hsSrv.Calls()), len(e.cwSrv.Calls())
+		require.EqualValues(b, hs, rep.Calls[syncer.SideHubSpot], "the report counts every call the HubSpot fake saw")
+		require.EqualValues(b, cw, rep.Calls[syncer.SideConnectWise], "the report counts every call the ConnectWise fake saw")
 		minHS := ceilDiv(nCo, 100) + ceilDiv(nCt, 100) + ceilDiv(nOpp, 100) + // upserts
 			ceilDiv(nCt, 100) + 2*ceilDiv(nOpp, 100) // contact-company, deal-company, deal-contact
 		minCW := ceilDiv(nCo, 1000) + ceilDiv(nCt, 1000) + ceilDiv(nOpp, 1000) + nOpp // + one forecast per opportunity
@@ -76,6 +80,8 @@ func BenchmarkBackfillAPICalls(b *testing.B) {
 		b.ReportMetric(float64(minHS), "hs-min")
 		b.ReportMetric(float64(cw), "cw-calls")
 		b.ReportMetric(float64(minCW), "cw-min")
+		b.ReportMetric(float64(rep.Retries[syncer.SideHubSpot]), "hs-retries")
+		b.ReportMetric(float64(rep.Retries[syncer.SideConnectWise]), "cw-retries")
 		b.ReportMetric(float64(hs+cw)/float64(n), "calls/record")
 		b.StartTimer()
 	}
