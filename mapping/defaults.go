@@ -60,6 +60,12 @@ func textProp(label string) *PropertyDef {
 // Contacts read email and phone from the default communication items;
 // ConnectWise communication type ids are per tenant (connectwise-api.md §5),
 // so a create body carries communicationType but no type id.
+//
+// Deals born in HubSpot are not created in ConnectWise under Default alone:
+// opportunities have no identifier or email by which the engine could find
+// a create again after a crash. Create a Text custom field on the
+// Opportunity screen and call [Spec.StoreHubSpotID] with its caption; custom
+// fields are per tenant, so Default cannot assume one.
 func Default() *Spec {
 	yes := true
 	return &Spec{
