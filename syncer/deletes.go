@@ -73,6 +73,8 @@ type ConnectWiseIDLister interface {
 type DeleteReport struct {
 	// Object is the object pair name.
 	Object string
+	// Side is the side whose records are gone.
+	Side Side
 	// Policy is the object's delete policy.
 	Policy DeletePolicy
 	// Links is the number of the object's links before the deletions.
@@ -91,8 +93,8 @@ type DeleteReport struct {
 
 // String summarises the report in one line.
 func (r *DeleteReport) String() string {
-	s := fmt.Sprintf("%s: %d of %d linked records gone (policy %s): %d unlinked, %d propagated",
-		r.Object, len(r.Gone), r.Links, r.Policy, r.Unlinked, r.Propagated)
+	s := fmt.Sprintf("%s: %d of %d linked records gone from %s (policy %s): %d unlinked, %d propagated",
+		r.Object, len(r.Gone), r.Links, r.Side, r.Policy, r.Unlinked, r.Propagated)
 	if r.Err != nil {
 		s += "; " + r.Err.Error()
 	}
@@ -175,7 +177,7 @@ func (e *Engine) handleDeleted(ctx context.Context, o *objectSpec, side Side, id
 			}
 		}
 	}
-	rep := &DeleteReport{Object: object, Policy: e.deletePolicy(object)}
+	rep := &DeleteReport{Object: object, Side: side, Policy: e.deletePolicy(object)}
 	err := e.applyDeletes(ctx, o, side, links, rep)
 	return rep, err
 }
@@ -222,8 +224,60 @@ func (e *Engine) SweepDeletes(ctx context.Context, object string) (*DeleteReport
 			gone = append(gone, l)
 		}
 	}
-	rep := &DeleteReport{Object: object, Policy: e.deletePolicy(object)}
+	rep := &DeleteReport{Object: object, Side: SideConnectWise, Policy: e.deletePolicy(object)}
 	err := e.applyDeletes(ctx, o, SideConnectWise, gone, rep)
+	return rep, err
+}
+
+// SweepArchived finds the HubSpot records of object that are linked but
+// archived (HubSpot's recycle bin, where a deleted record stays 90 days:
+// prior-art.md §6), and applies the object's [DeletePolicy] to their links
+// under the mass-delete guard. It is the HubSpot counterpart of
+// [Engine.SweepDeletes] for hosts without webhooks, whose polls never see a
+// delete: it pages through the archive, 100 IDs per call, and looks each
+// page's IDs up among the links. Records deleted for good (a GDPR delete)
+// are not in the archive; only their webhook names them.
+//
+// Run it after a poll. A merge shows on the survivor, which a poll reads and
+// relinks first; whether HubSpot lists a merged-away record as archived is not
+// documented (hubspot-api.md §9 Merges), and a record whose link has moved to
+// its survivor is not looked at.
+func (e *Engine) SweepArchived(ctx context.Context, object string) (*DeleteReport, error) {
+	o := e.byName[object]
+	if o == nil {
+		return nil, fmt.Errorf("syncer: sweep archived: object %q is not synced: %w", object, ErrInvalid)
+	}
+	lister, ok := e.hs.(HubSpotArchiveLister)
+	if !ok {
+		return nil, fmt.Errorf("syncer: sweep archived %s: the HubSpot side cannot list archived records (HubSpotArchiveLister): %w", object, ErrInvalid)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var gone []Link
+	seen := map[string]bool{}
+	after := ""
+	for {
+		ids, next, err := lister.Archived(ctx, o.hsType, after)
+		if err != nil {
+			return nil, fmt.Errorf("syncer: sweep archived %s: list HubSpot archive: %w", object, err)
+		}
+		found, err := e.store.LinksByHubSpotIDs(ctx, e.tenant, object, ids)
+		if err != nil {
+			return nil, fmt.Errorf("syncer: sweep archived %s: %w", object, err)
+		}
+		for _, id := range ids {
+			if l, ok := found[id]; ok && !seen[id] {
+				seen[id] = true
+				gone = append(gone, l)
+			}
+		}
+		if next == "" || next == after {
+			break
+		}
+		after = next
+	}
+	rep := &DeleteReport{Object: object, Side: SideHubSpot, Policy: e.deletePolicy(object)}
+	err := e.applyDeletes(ctx, o, SideHubSpot, gone, rep)
 	return rep, err
 }
 

@@ -118,8 +118,10 @@
 // the ConnectWise partner deleted, then the link removed). Polling on
 // lastUpdated never sees a delete, so deletions come from two places: the
 // IDs a HubSpot deletion webhook or a ConnectWise "deleted" callback named,
-// and [Engine.SweepDeletes], a periodic sweep that lists every ConnectWise ID
-// of an object (the id field only) and compares them with the store's links.
+// and periodic sweeps for what no delivery announced: [Engine.SweepDeletes]
+// lists every ConnectWise ID of an object (the id field only) and compares
+// them with the store's links, [Engine.SweepArchived] pages through HubSpot's
+// recycle bin for linked records.
 // The [Dispatcher] routes deletion events by itself ([ObjectHints]
 // DeletedHubSpot and DeletedConnectWise, handled by [Engine.RunHints] after
 // the targeted pass); a host with its own event plumbing calls

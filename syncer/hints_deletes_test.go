@@ -183,7 +183,7 @@ func TestWebhookDeletesPerPolicy(t *testing.T) {
 			r, ok := e.hsSrv.Record("companies", hs)
 			require.True(t, ok)
 			assert.Equal(t, tc.propagated, r.Archived)
-			assert.Contains(t, rep.String(), "deletes: companies: 1 of 12 linked records gone (policy "+string(tc.policy)+")")
+			assert.Contains(t, rep.String(), "deletes: companies: 1 of 12 linked records gone from connectwise (policy "+string(tc.policy)+")")
 
 			// Deleted (archived) in HubSpot -> signed webhook -> after DeleteDelay.
 			gone = ids[7]

@@ -217,7 +217,7 @@ func TestShutdownFinishesPassInFlight(t *testing.T) {
 // other through the delivery of the deletion; the start-up sweep reports.
 func TestDeletesEndToEnd(t *testing.T) {
 	s := startService(t, "-deletes", "propagate", "-delete-delay", "20ms")
-	require.Eventually(t, func() bool { return len(s.healthz(t).LastSweep) == 2 }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return len(s.healthz(t).LastSweep) == 4 }, 10*time.Second, 5*time.Millisecond)
 	for _, rep := range s.healthz(t).LastSweep {
 		assert.Empty(t, rep.Gone, rep.String())
 	}

@@ -231,17 +231,20 @@ func (s *service) poll(ctx context.Context) {
 	}
 }
 
-// sweep runs Engine.SweepDeletes over every synced object; /healthz shows
-// the reports.
+// sweep runs Engine.SweepDeletes (ConnectWise IDs) and Engine.SweepArchived
+// (HubSpot's recycle bin) over every synced object, for the deletions no
+// delivery announced; /healthz shows the reports.
 func (s *service) sweep(ctx context.Context) {
 	var reps []*syncer.DeleteReport
 	for _, obj := range s.eng.Objects() {
-		rep, err := s.eng.SweepDeletes(ctx, obj)
-		if err != nil {
-			s.log.Warn("sweep failed; the next one retries", "object", obj, "error", err)
-		}
-		if rep != nil {
-			reps = append(reps, rep)
+		for _, sweep := range []func(context.Context, string) (*syncer.DeleteReport, error){s.eng.SweepDeletes, s.eng.SweepArchived} {
+			rep, err := sweep(ctx, obj)
+			if err != nil {
+				s.log.Warn("sweep failed; the next one retries", "object", obj, "error", err)
+			}
+			if rep != nil {
+				reps = append(reps, rep)
+			}
 		}
 	}
 	s.health.recordSweep(reps)
