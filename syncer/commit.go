@@ -200,11 +200,16 @@ func (e *Engine) stateOps(op *ObjectPlan, r *result, now time.Time) *owned {
 	if x.data != nil && x.data.unlink {
 		b.DeleteLink(o.name, r.hsID, r.cwID)
 	}
-	if r.base != nil && r.hsID != "" && r.cwID > 0 && !(x.Kind == OpLink && r.failed()) {
+	linked := r.base != nil && r.hsID != "" && r.cwID > 0 && !(x.Kind == OpLink && r.failed())
+	if linked {
 		b.PutLink(Link{Object: o.name, HubSpotID: r.hsID, ConnectWiseID: r.cwID, Base: r.base.encode(),
 			SyncedAt: now, HubSpotModifiedAt: r.hsMod, ConnectWiseModifiedAt: r.cwMod})
 	}
-	if r.intentDone {
+	// A create intent settles with the link of the record it created, or with
+	// a refused create. A record created whose link is not stored (the pass
+	// stopped before its HubSpot write-back) keeps its intent, so the next pass
+	// looks it up instead of leaving it unlinked to be copied back to HubSpot.
+	if r.intentDone && (linked || r.cwID == 0) {
 		b.DeleteIntent(o.name, SideConnectWise, r.hsID)
 	}
 	if x.p != nil && x.p.hs != nil && x.p.cw != nil && r.hsID != "" && r.cwID > 0 {

@@ -221,21 +221,16 @@ func TestHubSpotDealCrashBeforeStateCommit(t *testing.T) {
 		name         string
 		hubspotFails bool // the rec ID write-back to HubSpot fails
 		storeFails   bool // the state commit after the writes fails (a crash)
-		known        string
 	}{
 		{name: "store fails after the HubSpot write-back", storeFails: true},
 		{name: "crash before the HubSpot write-back", hubspotFails: true, storeFails: true},
 		// The pass ends on the HubSpot error and commits what it has: the
-		// intent is deleted although the link is not stored (commit.go
-		// stateOps), so the rerun copies the orphan opportunity into a second
-		// deal and the deal into a second opportunity.
-		{name: "HubSpot write-back fails", hubspotFails: true,
-			known: "duplicates until syncer/commit.go keeps the intent of a create whose link is not stored (see the hubspotid report)"},
+		// intent must outlive the create whose link is not stored (commit.go
+		// stateOps), or the rerun would copy the orphan opportunity into a
+		// second deal and the deal into a second opportunity.
+		{name: "HubSpot write-back fails", hubspotFails: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.known != "" {
-				t.Skip("known engine bug: " + tc.known)
-			}
 			fs := &flakyStore{match: dealStateWrite}
 			e := newIDEnv(t, dealCaption, func(c *syncer.Config) {
 				fs.StateStore = c.Store
