@@ -111,7 +111,7 @@ func (e *Engine) EnsureSchema(ctx context.Context) (*SchemaReport, error) {
 			it := SchemaItem{Object: o.cwRes, Kind: "custom field", Name: caption, Outcome: SchemaUnchanged}
 			if _, ok := ids[caption]; !ok {
 				it.Outcome = SchemaMissing
-				it.Detail = "ConnectWise custom fields cannot be created through the API; add it in ConnectWise"
+				it.Detail = "hubwise does not create ConnectWise custom fields (POST /system/userDefinedFields needs Table Setup rights and the pod id of the screen: connectwise-api.md §7); add it in ConnectWise (Setup Tables, User Defined Fields)"
 			}
 			rep.Items = append(rep.Items, it)
 		}

@@ -42,6 +42,36 @@ func (s *Server) udfsFor(screen string) []any {
 	return out
 }
 
+// udfPath is the collection of custom field definitions.
+const udfPath = "system/userDefinedFields"
+
+// resyncUDFs brings the customFields array of every stored record in line
+// with the definitions after one was added, changed or deleted: every record
+// carries every defined field of its screen (connectwise-api.md §7: "All
+// defined fields are returned even when empty"), so a field defined after
+// records exist appears on them with its default, a changed definition keeps
+// the values stored, and a deleted one disappears. The caller holds s.mu.
+func (s *Server) resyncUDFs() {
+	for _, d := range s.defs {
+		if d.udfScreen == "" {
+			continue
+		}
+		defined := s.udfsFor(d.udfScreen)
+		for _, rec := range s.coll(d.path).recs {
+			stored := asSlice(rec["customFields"])
+			fields := make([]any, 0, len(defined))
+			for _, e := range defined {
+				f := cloneValue(e).(map[string]any)
+				if old := findCustomField(stored, map[string]any{"id": f["id"]}); old != nil {
+					f["value"] = old["value"]
+				}
+				fields = append(fields, f)
+			}
+			rec["customFields"] = fields
+		}
+	}
+}
+
 // podName turns "Contact Overview" into the record form "contact_overview".
 func podName(desc string) string {
 	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(desc)), " ", "_")

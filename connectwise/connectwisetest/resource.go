@@ -408,6 +408,9 @@ func (s *Server) deleteRecord(d *resourceDef, id int, user bool) error {
 		if d.path == "sales/opportunities" {
 			delete(s.forecast, id)
 		}
+		if d.path == udfPath {
+			s.resyncUDFs()
+		}
 	}
 	s.mu.Unlock()
 	if !ok {

@@ -107,6 +107,9 @@ func (s *Server) Seed(res Resource, rec any) (Record, error) {
 		"dateEntered": now, "enteredBy": s.opts.UserIdentifier})
 	s.coll(d.path).put(m)
 	s.addHrefs(d, m)
+	if d.path == udfPath {
+		s.resyncUDFs()
+	}
 	return cloneRecord(m), nil
 }
 

@@ -84,6 +84,9 @@ func (s *Server) applyIn(d *resourceDef, parent int, kind writeKind, id int, bod
 	}
 	in["lastUpdated"], in["updatedBy"] = now, member
 	s.addHrefs(d, w.rec)
+	if d.path == udfPath {
+		s.resyncUDFs()
+	}
 	out := cloneRecord(w.rec)
 	s.mu.Unlock()
 	if parent != 0 {
