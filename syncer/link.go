@@ -159,6 +159,14 @@ func (ps *passState) isSettled(p *pair) bool {
 	if p.cw != nil && p.hs != nil {
 		return false
 	}
+	// A dead-lettered pair is retried with both sides read: its failure may be
+	// the write of the other side's change (a HubSpot write-back refused after
+	// a ConnectWise create), which the other feed has moved past since.
+	for _, k := range p.deadKeys() {
+		if _, ok := ps.plan.dead[k]; ok {
+			return false
+		}
+	}
 	b := decodeSnapshot(p.link.Base)
 	var side Side
 	switch {
