@@ -29,12 +29,30 @@ type result struct {
 	deferred     []string
 	intentDone   bool // the create intent can be deleted
 	unsent       bool // the pass stopped before the write was sent
+	hsSent       bool // the HubSpot write went through
+	cwSent       bool // the ConnectWise patch went through (or had nothing to send)
 	cwAssocOps   []mapping.PatchOp
 	settled      map[string]settlement // Engine.Settle settlements this write applies
 	unparked     []string              // fields parked before that no longer conflict
 }
 
 func (r *result) failed() bool { return len(r.errs) > 0 || r.unsent }
+
+// abandonUnsent stops a result when the pass stopped before sending its
+// writes toward one side: storing its base would record values that side
+// never received, so the next pass would take that side's old value for a
+// change and copy it over the other side's edit. The link keeps the stored
+// base, and the next pass diffs again.
+func (r *result) abandonUnsent() {
+	if r.failed() {
+		return
+	}
+	hsWork := (r.hsID != "" && len(r.toHS) > 0) || (r.op.Kind == OpCreate && r.op.Target == SideHubSpot)
+	cwWork := r.cwRec != nil && (len(r.toCW) > 0 || len(r.cwAssocOps) > 0)
+	if (hsWork && !r.hsSent) || (cwWork && !r.cwSent) {
+		r.stop()
+	}
+}
 
 // stop marks a write the pass never sent because it stopped (a daily limit,
 // a cancelled context): not a failure of the record, so no dead letter; the
@@ -158,6 +176,11 @@ func (e *Engine) applyObject(ctx context.Context, p *Plan, op *ObjectPlan, rep *
 	if abort == nil {
 		abort = e.writeAssociations(ctx, o, results)
 	}
+	if abort != nil {
+		for _, r := range results {
+			r.abandonUnsent()
+		}
+	}
 	err := e.commitResults(ctx, op, results, abort == nil && op.complete)
 	for _, r := range results {
 		rr := r.record()
@@ -237,19 +260,18 @@ func (e *Engine) writeHubSpot(ctx context.Context, o *objectSpec, results []*res
 	}
 	if len(ups) > 0 {
 		res, err := e.hs.Upsert(ctx, o.hsType, ups)
-		for i, x := range res {
+		for i, x := range res[:min(len(res), len(upR))] {
 			r := upR[i]
-			if x.Err != nil && err != nil && x.Err == err {
-				r.stop()
-				continue
-			}
-			if x.Err != nil {
+			switch {
+			case x.Err != nil && (err == nil || x.Err != err):
 				r.base = nil
 				r.fail(SideHubSpot, "", x.Err)
-				continue
+			case x.Err != nil || x.Record == nil: // stopped with the call, or never sent
+				r.stop()
+			default:
+				r.hsID, r.hsMod, r.hsSent = x.Record.ID, x.Record.UpdatedAt, true
+				r.op.HubSpotID = r.hsID
 			}
-			r.hsID, r.hsMod = x.Record.ID, x.Record.UpdatedAt
-			r.op.HubSpotID = r.hsID
 		}
 		if err != nil {
 			return fmt.Errorf("syncer: %s: hubspot upsert: %w", o.name, err)
@@ -257,18 +279,17 @@ func (e *Engine) writeHubSpot(ctx context.Context, o *objectSpec, results []*res
 	}
 	if len(upd) > 0 {
 		res, err := e.hs.Update(ctx, o.hsType, upd)
-		for i, x := range res {
+		for i, x := range res[:min(len(res), len(updR))] {
 			r := updR[i]
-			if x.Err != nil && err != nil && x.Err == err {
-				r.stop()
-				continue
-			}
-			if x.Err != nil {
+			switch {
+			case x.Err != nil && (err == nil || x.Err != err):
 				r.revert(keys(r.toHS))
 				r.fail(SideHubSpot, "", x.Err)
-				continue
+			case x.Err != nil || x.Record == nil: // stopped with the call, or never sent
+				r.stop()
+			default:
+				r.hsMod, r.hsSent = x.Record.UpdatedAt, true
 			}
-			r.hsMod = x.Record.UpdatedAt
 		}
 		if err != nil {
 			return fmt.Errorf("syncer: %s: hubspot update: %w", o.name, err)
@@ -281,7 +302,14 @@ func (e *Engine) writeHubSpot(ctx context.Context, o *objectSpec, results []*res
 // per record (ConnectWise has no batch write).
 func (e *Engine) patchConnectWise(ctx context.Context, o *objectSpec, lk *mapping.Lookups, results []*result) error {
 	for _, r := range results {
-		if r.failed() || (len(r.toCW) == 0 && len(r.cwAssocOps) == 0) || r.cwRec == nil {
+		if r.failed() {
+			// Not sent (the HubSpot write of the record failed): the base
+			// keeps the values ConnectWise still holds.
+			r.revert(r.toCW)
+			continue
+		}
+		if (len(r.toCW) == 0 && len(r.cwAssocOps) == 0) || r.cwRec == nil {
+			r.cwSent = true
 			continue
 		}
 		var ops []mapping.PatchOp
@@ -295,6 +323,7 @@ func (e *Engine) patchConnectWise(ctx context.Context, o *objectSpec, lk *mappin
 		}
 		ops = append(ops, r.cwAssocOps...)
 		if len(ops) == 0 {
+			r.cwSent = true
 			continue
 		}
 		rec, err := e.cw.Patch(ctx, o.cwRes, r.cwID, ops)
@@ -309,6 +338,7 @@ func (e *Engine) patchConnectWise(ctx context.Context, o *objectSpec, lk *mappin
 		if t := lastUpdated(rec); !t.IsZero() {
 			r.cwMod = t
 		}
+		r.cwSent = true
 		r.recordAssoc(SideConnectWise)
 	}
 	return nil
