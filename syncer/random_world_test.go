@@ -333,8 +333,9 @@ func (w *rWorld) step() {
 	}
 }
 
-// editBoth edits one field of both records of a random link, to different
-// values: a conflict for the next pass to settle.
+// editBoth edits both records of a random link: the same field to different
+// values (a conflict for the next pass to settle), or, half the time, two
+// different fields (writes toward both sides for one record in one pass).
 func (w *rWorld) editBoth(object string) {
 	var links []syncer.Link
 	for l, err := range w.e.store.ListLinks(w.e.ctx, "acme", object, nil) {
@@ -352,6 +353,14 @@ func (w *rWorld) editBoth(object string) {
 	}
 	w.seq++
 	w.e.clk.Add(time.Second)
+	if fields := rEditable[object]; w.r.IntN(2) == 0 {
+		g := fields[w.r.IntN(len(fields))]
+		if g != f {
+			_, hsv := w.value(object, g[0])
+			w.hsEdit(object, l.HubSpotID, g[0], hsv)
+			return
+		}
+	}
 	_, hsv := w.value(object, f[0])
 	if f[0] == "dealstage" { // two stages only: make them differ
 		hsv = rStages["1"]
