@@ -132,13 +132,24 @@ func (a *HubSpotAdapter) Read(ctx context.Context, objectType, idProperty string
 	return out, nil
 }
 
-// perInput reports whether a batch read failed only for some inputs (not found,
-// or a value HubSpot refuses): those records count as absent. A record that
-// then looks new is written by an upsert keyed on a unique property, so the
-// worst case is a refused write, never a duplicate.
+// perInput reports whether a batch read failed only for some inputs, each
+// not found or a value HubSpot refuses: those records count as absent. A
+// record that then looks new is written by an upsert keyed on a unique
+// property, so the worst case is a refused write, never a duplicate. Any
+// other per-input failure (an internal error, a rate limit) fails the read:
+// the record is there but unread, and taking it for absent would let the
+// pass move its cursor past it.
 func perInput(err error) bool {
 	var be *hubspot.BatchError
-	return errors.As(err, &be) && be.Abort == nil
+	if !errors.As(err, &be) || be.Abort != nil {
+		return false
+	}
+	for _, f := range be.Failures {
+		if !errors.Is(f.Err, hubspot.ErrNotFound) && !errors.Is(f.Err, hubspot.ErrValidation) {
+			return false
+		}
+	}
+	return true
 }
 
 // Find searches property IN values (lower-cased, as HubSpot needs for string

@@ -309,6 +309,10 @@ func (e *Engine) applyDeletes(ctx context.Context, o *objectSpec, side Side, gon
 		e.log.Warn("syncer: mass-delete guard stopped deletions", "object", o.name, "gone", len(gone), "links", n)
 		return rep.Err
 	}
+	parked, err := e.parkedFields(ctx, o.name)
+	if err != nil {
+		return err
+	}
 	var errs []error
 	for _, l := range gone {
 		if rep.Policy == DeletePropagate {
@@ -318,7 +322,15 @@ func (e *Engine) applyDeletes(ctx context.Context, o *objectSpec, side Side, gon
 			}
 			rep.Propagated++
 		}
-		if err := e.commit(ctx, new(Batch).DeleteLink(o.name, l.HubSpotID, l.ConnectWiseID)); err != nil {
+		// The records' dead letters go with the link: a retry would find one
+		// side gone, and nothing else would ever clear them.
+		b := new(Batch).DeleteLink(o.name, l.HubSpotID, l.ConnectWiseID).
+			DeleteDeadLetter(o.name, SideHubSpot, l.HubSpotID).
+			DeleteDeadLetter(o.name, SideConnectWise, strconv.FormatInt(l.ConnectWiseID, 10))
+		for _, f := range parked[l.HubSpotID+"\x00"+strconv.FormatInt(l.ConnectWiseID, 10)] {
+			b.DeleteConflict(o.name, l.HubSpotID, l.ConnectWiseID, f)
+		}
+		if err := e.commit(ctx, b); err != nil {
 			errs = append(errs, fmt.Errorf("syncer: %s: unlink hubspot=%s connectwise=%d: %w", o.name, l.HubSpotID, l.ConnectWiseID, err))
 			continue
 		}
@@ -348,6 +360,21 @@ func (e *Engine) propagateDelete(ctx context.Context, o *objectSpec, side Side, 
 		return fmt.Errorf("syncer: %s: delete ConnectWise %d: %w", o.name, l.ConnectWiseID, err)
 	}
 	return nil
+}
+
+// parkedFields returns the fields of object's parked conflicts per link
+// (HubSpot ID, NUL, ConnectWise ID): a link that goes takes its parked
+// conflicts with it.
+func (e *Engine) parkedFields(ctx context.Context, object string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for c, err := range e.store.ListConflicts(ctx, e.tenant, object) {
+		if err != nil {
+			return nil, fmt.Errorf("syncer: %s: list conflicts: %w", object, err)
+		}
+		k := c.HubSpotID + "\x00" + strconv.FormatInt(c.ConnectWiseID, 10)
+		out[k] = append(out[k], c.Field)
+	}
+	return out, nil
 }
 
 func (e *Engine) countAllLinks(ctx context.Context, object string) (int, error) {

@@ -94,8 +94,8 @@ type rWorld struct {
 
 // rStats are the figures the test logs.
 type rStats struct {
-	runs, passes, failedPasses, crashes, faults, inputFaults, inputsFailed                           int
-	deletesPropagated, resolved, parked, edits, creates, deletes, reverts, filled, orphanDeadLetters int
+	runs, passes, failedPasses, crashes, faults, inputFaults, inputsFailed        int
+	deletesPropagated, resolved, parked, edits, creates, deletes, reverts, filled int
 }
 
 // newRandomEnv is newEnv with HubSpot fake options (search index lag).
