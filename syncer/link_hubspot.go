@@ -115,7 +115,9 @@ func (ps *passState) matchFromHubSpot(ctx context.Context, uhs []*pair) error {
 			}
 			seen := map[int64]bool{}
 			for _, r := range recs {
-				if seen[recordID(r)] {
+				// A soft-deleted company (deletedFlag) is listed but gone: a
+				// HubSpot record never links to it.
+				if seen[recordID(r)] || softDeleted(r) {
 					continue
 				}
 				seen[recordID(r)] = true
@@ -168,6 +170,9 @@ func (ps *passState) settleCWClaims(ctx context.Context, claims map[int64][]*pai
 		l, isLinked := linked[id]
 		if isLinked || len(g) > 1 || (other != nil && other.link == nil && ps.hasOp(other)) {
 			detail := fmt.Sprintf("ConnectWise record %d is claimed by %d HubSpot records", id, len(g))
+			if len(g) == 1 && !isLinked {
+				detail = fmt.Sprintf("ConnectWise record %d matches, but its own change in this pass comes first; matched again next pass", id)
+			}
 			if isLinked {
 				detail = fmt.Sprintf("ConnectWise record %d is already linked to HubSpot record %s", id, l.HubSpotID)
 			}
