@@ -91,8 +91,12 @@
 //
 // [Server.Inject] and [Server.InjectOp] arm a [Fault] for the next N matching
 // calls (status with body and headers, latency, dropped connection, truncated or
-// malformed body, optionally after the handler applied the write). [Server.Calls],
-// [Server.Count] and [Server.CountOp] report what a job did.
+// malformed body, optionally after the handler applied the write).
+// [Server.FailInputs] fails chosen inputs of batch create, update, upsert,
+// read and archive calls: the call answers 207 with those inputs in errors[]
+// (their objectWriteTraceId in context) and applies the others, a partial
+// batch failure. [Server.Calls], [Server.Count] and [Server.CountOp] report
+// what a job did.
 //
 // # Webhooks
 //
