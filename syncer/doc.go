@@ -109,6 +109,14 @@
 // field that stops conflicting on its own (the sides come to agree, or one
 // returns to the base) leaves the queue on the next pass that reads it.
 //
+// Merging compares values, not edit histories, which has two consequences.
+// An edit that puts a field back to its base value between two passes (A to
+// B and back to A) is no change, so a change of the other side wins without
+// a conflict. And a link made by matching two existing records has no base:
+// a field empty on one side is filled from the other (a value is never
+// overwritten with emptiness), so a field cleared on one side of such a link
+// before its first pass comes back. The randomized fault test counts both.
+//
 // # Deletes
 //
 // Deletes are never propagated by default. Per object, [Config.Deletes] picks a
