@@ -74,8 +74,14 @@ func compile(t testing.TB, s *mapping.Spec) *mapping.Mapping {
 }
 
 func newEnv(t testing.TB, s *mapping.Spec, tweak func(*syncer.Config)) *env {
+	return newEnvWith(t, s, hubspottest.Options{}, tweak)
+}
+
+// newEnvWith is newEnv with HubSpot fake options (a search index lag, say).
+func newEnvWith(t testing.TB, s *mapping.Spec, hsOpts hubspottest.Options, tweak func(*syncer.Config)) *env {
 	e := &env{t: t, ctx: context.Background(), clk: newClock()}
-	e.hsSrv = hubspottest.NewServer(t, hubspottest.Options{Now: e.clk.Now})
+	hsOpts.Now = e.clk.Now
+	e.hsSrv = hubspottest.NewServer(t, hsOpts)
 	e.cwSrv = connectwisetest.NewServer(t, connectwisetest.Options{Now: e.clk.Now})
 	var err error
 	e.hsc, err = hubspot.NewClient(hubspot.WithBaseURL(e.hsSrv.URL()), hubspot.WithAccessToken(e.hsSrv.Token()),

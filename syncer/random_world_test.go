@@ -9,9 +9,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"golang.org/x/time/rate"
 
-	"github.com/hubwise/hubwise/connectwise"
 	"github.com/hubwise/hubwise/connectwise/connectwisetest"
 	"github.com/hubwise/hubwise/hubspot"
 	"github.com/hubwise/hubwise/hubspot/hubspottest"
@@ -98,33 +96,6 @@ type rStats struct {
 	deletesPropagated, resolved, parked, edits, creates, deletes, reverts, filled int
 }
 
-// newRandomEnv is newEnv with HubSpot fake options (search index lag).
-func newRandomEnv(t testing.TB, s *mapping.Spec, hsOpts hubspottest.Options, tweak func(*syncer.Config)) *env {
-	e := &env{t: t, ctx: context.Background(), clk: newClock()}
-	hsOpts.Now = e.clk.Now
-	e.hsSrv = hubspottest.NewServer(t, hsOpts)
-	e.cwSrv = connectwisetest.NewServer(t, connectwisetest.Options{Now: e.clk.Now})
-	var err error
-	e.hsc, err = hubspot.NewClient(hubspot.WithBaseURL(e.hsSrv.URL()), hubspot.WithAccessToken(e.hsSrv.Token()),
-		hubspot.WithoutRateLimit(), hubspot.WithSleep(noSleep), hubspot.WithRetryMax(1))
-	require.NoError(t, err)
-	cr := e.cwSrv.Credentials()
-	e.cwc, err = connectwise.NewClient(connectwise.Credentials{CompanyID: cr.CompanyID, Site: cr.Site, PublicKey: cr.PublicKey,
-		PrivateKey: cr.PrivateKey, ClientID: cr.ClientID}, connectwise.WithBaseURL(e.cwSrv.URL()),
-		connectwise.WithRateLimit(rate.Inf, 1), connectwise.WithSleep(noSleep), connectwise.WithRetry(1, time.Millisecond, time.Millisecond))
-	require.NoError(t, err)
-	e.hs, e.cw = syncer.NewHubSpot(e.hsc), syncer.NewConnectWise(e.cwc)
-	e.store = memstore.New(&memstore.Options{Clock: e.clk.Now})
-	e.cfg = syncer.Config{Tenant: "acme", HubSpot: e.hs, ConnectWise: e.cw, Mapping: compile(t, s), Store: e.store, Clock: e.clk.Now}
-	if tweak != nil {
-		tweak(&e.cfg)
-	}
-	e.rebuild()
-	_, err = e.eng.EnsureSchema(e.ctx)
-	require.NoError(t, err)
-	return e
-}
-
 // newWorld builds the env of one run: both fakes (HubSpot's search index
 // lagging indexDelay), a store that can be made to fail its next commit,
 // deletes propagated for every object, policy for every conflict, and the
@@ -138,7 +109,7 @@ func newWorld(t *testing.T, policy mapping.Conflict, seed uint64, indexDelay tim
 	// HubSpot-born deals need their ID in a ConnectWise custom field, so that a
 	// create can be found again after a crash (syncer: ErrNoLookupKey).
 	require.NoError(t, s.StoreHubSpotID(mapping.ObjectDeals, rDealCaption))
-	e = newRandomEnv(t, s, hubspottest.Options{Search: hubspottest.SearchLimits{IndexDelay: indexDelay}},
+	e = newEnvWith(t, s, hubspottest.Options{Search: hubspottest.SearchLimits{IndexDelay: indexDelay}},
 		func(c *syncer.Config) {
 			w.fs = &flakyStore{StateStore: memstore.New(&memstore.Options{Clock: c.Clock}), match: hasBase}
 			c.Store = w.fs
