@@ -56,10 +56,11 @@ func TestCounterThroughRetries(t *testing.T) {
 	}
 }
 
-func TestCounterDroppedConnection(t *testing.T) {
-	var n atomic.Int32
+// dropCall serves 200s, except that it closes the connection under call k
+// (counting calls in n).
+func dropCall(t *testing.T, n *atomic.Int32, k int32) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
+		if n.Add(1) == k {
 			conn, _, err := w.(http.Hijacker).Hijack()
 			if err == nil {
 				_ = conn.Close()
@@ -69,6 +70,12 @@ func TestCounterDroppedConnection(t *testing.T) {
 		w.WriteHeader(http.StatusOK)
 	}))
 	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestCounterDroppedConnection(t *testing.T) {
+	var n atomic.Int32
+	srv := dropCall(t, &n, 1)
 	c := New(Config{RetryMax: 2, Sleep: (&fakeSleep{}).Sleep})
 
 	cnt, _, err := countedDo(t, c, mustReq(t, http.MethodGet, srv.URL))
@@ -220,19 +227,9 @@ func BenchmarkCount(b *testing.B) {
 
 func TestCounterTransportResendOnReusedConnection(t *testing.T) {
 	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 2 {
-			// Close the kept-alive connection under the second request: net/http
-			// sends a replayable request again on a fresh connection by itself.
-			conn, _, err := w.(http.Hijacker).Hijack()
-			if err == nil {
-				_ = conn.Close()
-			}
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	}))
-	t.Cleanup(srv.Close)
+	// Close the kept-alive connection under the second request: net/http
+	// sends a replayable request again on a fresh connection by itself.
+	srv := dropCall(t, &n, 2)
 	c := New(Config{RetryMax: 2, Sleep: (&fakeSleep{}).Sleep})
 
 	cnt, _, err := countedDo(t, c, mustReq(t, http.MethodGet, srv.URL))
