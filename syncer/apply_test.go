@@ -23,12 +23,7 @@ func TestPartialBatchFailure(t *testing.T) {
 	}
 	owners := map[string]string{"245": "999"} // not an owner
 	e := newEnv(t, s, func(c *syncer.Config) {
-		c.Lookups = func(context.Context) (*mapping.Lookups, error) {
-			lk := mapping.NewLookups()
-			lk.SetTable(mapping.TableOwners, owners)
-			lk.SetTable(mapping.TableDealStages, map[string]string{"1": "appointmentscheduled"})
-			return lk, nil
-		}
+		c.Lookups = tableLookups(owners, map[string]string{"1": "appointmentscheduled"})
 	})
 	owners["244"] = e.hsSrv.AddOwner(hubspottest.Owner{Email: "jsmith@example.com"})
 	acme := e.cwCompany("Acme Corp", "AcmeCorp")

@@ -44,16 +44,11 @@ func BenchmarkBackfillAPICalls(b *testing.B) {
 		for i := range s.Objects {
 			s.Objects[i].Direction = mapping.ToHubSpot
 		}
-		var owner string
+		owners := map[string]string{}
 		e := newEnv(b, s, func(c *syncer.Config) {
-			c.Lookups = func(context.Context) (*mapping.Lookups, error) {
-				lk := mapping.NewLookups()
-				lk.SetTable(mapping.TableOwners, map[string]string{"244": owner})
-				lk.SetTable(mapping.TableDealStages, map[string]string{"1": "appointmentscheduled"})
-				return lk, nil
-			}
+			c.Lookups = tableLookups(owners, map[string]string{"1": "appointmentscheduled"})
 		})
-		owner = e.hsSrv.AddOwner(hubspottest.Owner{Email: "jsmith@example.com"})
+		owners["244"] = e.hsSrv.AddOwner(hubspottest.Owner{Email: "jsmith@example.com"})
 		e.seedCompanies(nCo, 3)
 		for i := range nOpp {
 			_, err := e.cwSrv.Seed(connectwisetest.Opportunities, map[string]any{"name": fmt.Sprintf("Deal %d", i),

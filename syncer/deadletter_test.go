@@ -1,7 +1,6 @@
 package syncer_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -101,12 +100,7 @@ func TestRetryNowAfterFix(t *testing.T) {
 	}
 	stages, owners := map[string]string{}, map[string]string{}
 	e := newEnv(t, s, func(c *syncer.Config) {
-		c.Lookups = func(context.Context) (*mapping.Lookups, error) {
-			lk := mapping.NewLookups()
-			lk.SetTable(mapping.TableOwners, owners)
-			lk.SetTable(mapping.TableDealStages, stages)
-			return lk, nil
-		}
+		c.Lookups = tableLookups(owners, stages)
 	})
 	acme := e.cwCompany("Acme Corp", "AcmeCorp")
 	ann := e.cwContact("Ann", "Lee", "ann@acme.example", acme)

@@ -27,16 +27,7 @@ func TestDealsWithForecastLookupsAndAssociations(t *testing.T) {
 	s.Objects[0].Filters.ToHubSpot = &mapping.Filter{And: []mapping.Filter{*s.Objects[0].Filters.ToHubSpot, mapping.Where("city", mapping.Ne, "Later")}}
 	var e *env
 	e = newEnv(t, s, func(c *syncer.Config) {
-		c.Lookups = func(ctx context.Context) (*mapping.Lookups, error) {
-			owners, err := syncer.OwnerTable(ctx, e.hsc, e.cwc)
-			if err != nil {
-				return nil, err
-			}
-			lk := mapping.NewLookups()
-			lk.SetTable(mapping.TableOwners, owners)
-			lk.SetTable(mapping.TableDealStages, map[string]string{"1": "appointmentscheduled", "2": "qualifiedtobuy"})
-			return lk, nil
-		}
+		c.Lookups = dealLookups(&e, map[string]string{"1": "appointmentscheduled", "2": "qualifiedtobuy"})
 	})
 	owner := e.hsSrv.AddOwner(hubspottest.Owner{Email: "JSmith@example.com", FirstName: "John", LastName: "Smith"})
 	acme := e.cwCompany("Acme Corp", "AcmeCorp")
@@ -112,12 +103,7 @@ func TestRecordErrorNamesFieldAndHidesSecrets(t *testing.T) {
 		s.Objects[i].Direction = mapping.ToHubSpot
 	}
 	e := newEnv(t, s, func(c *syncer.Config) {
-		c.Lookups = func(context.Context) (*mapping.Lookups, error) {
-			lk := mapping.NewLookups()
-			lk.SetTable(mapping.TableOwners, map[string]string{"244": "999"}) // not an owner
-			lk.SetTable(mapping.TableDealStages, map[string]string{"1": "appointmentscheduled"})
-			return lk, nil
-		}
+		c.Lookups = tableLookups(map[string]string{"244": "999"}, map[string]string{"1": "appointmentscheduled"}) // not an owner
 	})
 	acme := e.cwCompany("Acme Corp", "AcmeCorp")
 	ann := e.cwContact("Ann", "Lee", "ann@acme.example", acme)
@@ -148,16 +134,7 @@ func TestDealsBothWays(t *testing.T) {
 	s := spec("companies", "contacts", "deals")
 	var e *env
 	e = newEnv(t, s, func(c *syncer.Config) {
-		c.Lookups = func(ctx context.Context) (*mapping.Lookups, error) {
-			owners, err := syncer.OwnerTable(ctx, e.hsc, e.cwc)
-			if err != nil {
-				return nil, err
-			}
-			lk := mapping.NewLookups()
-			lk.SetTable(mapping.TableOwners, owners)
-			lk.SetTable(mapping.TableDealStages, map[string]string{"1": "appointmentscheduled", "2": "qualifiedtobuy"})
-			return lk, nil
-		}
+		c.Lookups = dealLookups(&e, map[string]string{"1": "appointmentscheduled", "2": "qualifiedtobuy"})
 	})
 	e.hsSrv.AddOwner(hubspottest.Owner{Email: "JSmith@example.com", FirstName: "John", LastName: "Smith"})
 	acme := e.cwCompany("Acme Corp", "AcmeCorp")
@@ -203,12 +180,7 @@ func TestForecastFailureFailsOneDeal(t *testing.T) {
 	}
 	owners := map[string]string{}
 	e := newEnv(t, s, func(c *syncer.Config) {
-		c.Lookups = func(context.Context) (*mapping.Lookups, error) {
-			lk := mapping.NewLookups()
-			lk.SetTable(mapping.TableOwners, owners)
-			lk.SetTable(mapping.TableDealStages, map[string]string{"1": "appointmentscheduled"})
-			return lk, nil
-		}
+		c.Lookups = tableLookups(owners, map[string]string{"1": "appointmentscheduled"})
 	})
 	owners["244"] = e.hsSrv.AddOwner(hubspottest.Owner{Email: "jsmith@example.com"})
 	acme := e.cwCompany("Acme Corp", "AcmeCorp")
@@ -227,4 +199,30 @@ func TestForecastFailureFailsOneDeal(t *testing.T) {
 	rep = e.run()
 	require.Empty(t, rep.Errors(), rep.String())
 	e.link("deals", first)
+}
+
+// dealLookups is the Config.Lookups of the deal tests: the owner table read
+// through the clients of *e (set once newEnv returns) and a stage table.
+func dealLookups(e **env, stages map[string]string) func(context.Context) (*mapping.Lookups, error) {
+	return func(ctx context.Context) (*mapping.Lookups, error) {
+		owners, err := syncer.OwnerTable(ctx, (*e).hsc, (*e).cwc)
+		if err != nil {
+			return nil, err
+		}
+		lk := mapping.NewLookups()
+		lk.SetTable(mapping.TableOwners, owners)
+		lk.SetTable(mapping.TableDealStages, stages)
+		return lk, nil
+	}
+}
+
+// tableLookups is a Config.Lookups of fixed owner and stage tables (read at
+// every pass: a test may fill owners later).
+func tableLookups(owners, stages map[string]string) func(context.Context) (*mapping.Lookups, error) {
+	return func(context.Context) (*mapping.Lookups, error) {
+		lk := mapping.NewLookups()
+		lk.SetTable(mapping.TableOwners, owners)
+		lk.SetTable(mapping.TableDealStages, stages)
+		return lk, nil
+	}
 }

@@ -1,7 +1,6 @@
 package syncer_test
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -41,16 +40,7 @@ func newIDEnv(t *testing.T, caption string, tweak func(*syncer.Config)) *idEnv {
 	}
 	var e *env
 	e = newEnv(t, s, func(c *syncer.Config) {
-		c.Lookups = func(ctx context.Context) (*mapping.Lookups, error) {
-			owners, err := syncer.OwnerTable(ctx, e.hsc, e.cwc)
-			if err != nil {
-				return nil, err
-			}
-			lk := mapping.NewLookups()
-			lk.SetTable(mapping.TableOwners, owners)
-			lk.SetTable(mapping.TableDealStages, map[string]string{"1": "appointmentscheduled", "2": "qualifiedtobuy"})
-			return lk, nil
-		}
+		c.Lookups = dealLookups(&e, map[string]string{"1": "appointmentscheduled", "2": "qualifiedtobuy"})
 		if tweak != nil {
 			tweak(c)
 		}

@@ -1,7 +1,6 @@
 package syncer_test
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -119,12 +118,7 @@ func newWorld(t *testing.T, policy mapping.Conflict, seed uint64, indexDelay tim
 			}
 			c.MaxDeleteShare = -1
 			c.DefaultConflict = policy
-			c.Lookups = func(context.Context) (*mapping.Lookups, error) {
-				lk := mapping.NewLookups()
-				lk.SetTable(mapping.TableOwners, owners)
-				lk.SetTable(mapping.TableDealStages, rStages)
-				return lk, nil
-			}
+			c.Lookups = tableLookups(owners, rStages)
 		})
 	e.store = w.fs
 	w.e = e

@@ -1,7 +1,6 @@
 package syncer_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -25,17 +24,8 @@ func TestMSPScenario(t *testing.T) {
 	}
 	var e *env
 	e = newEnv(t, mapping.Default(), func(c *syncer.Config) {
-		c.Lookups = func(ctx context.Context) (*mapping.Lookups, error) {
-			owners, err := syncer.OwnerTable(ctx, e.hsc, e.cwc)
-			if err != nil {
-				return nil, err
-			}
-			lk := mapping.NewLookups()
-			lk.SetTable(mapping.TableOwners, owners)
-			lk.SetTable(mapping.TableDealStages, map[string]string{"1": "appointmentscheduled", "2": "qualifiedtobuy",
-				"3": "presentationscheduled", "4": "decisionmakerboughtin", "5": "contractsent", "6": "closedwon", "7": "closedlost"})
-			return lk, nil
-		}
+		c.Lookups = dealLookups(&e, map[string]string{"1": "appointmentscheduled", "2": "qualifiedtobuy",
+			"3": "presentationscheduled", "4": "decisionmakerboughtin", "5": "contractsent", "6": "closedwon", "7": "closedlost"})
 	})
 	e.hsSrv.AddOwner(hubspottest.Owner{Email: "jsmith@example.com", FirstName: "John", LastName: "Smith"})
 	e.hsSrv.AddOwner(hubspottest.Owner{Email: "amiller@example.com", FirstName: "Anna", LastName: "Miller"})
