@@ -225,7 +225,8 @@ func TestDeletesEndToEnd(t *testing.T) {
 	require.NoError(t, s.demo.cw.Delete(connectwisetest.Companies, cwID))
 	require.Eventually(t, func() bool {
 		rec, _ := s.demo.hs.Record("companies", hsID)
-		return rec.Archived
+		_, err := s.store.LinkByConnectWiseID(context.Background(), "default", "companies", int64(cwID))
+		return rec.Archived && err != nil // archived, then unlinked
 	}, 10*time.Second, 5*time.Millisecond)
 
 	cwID, hsID = s.companyPair(t)
@@ -234,11 +235,15 @@ func TestDeletesEndToEnd(t *testing.T) {
 		rec, _ := s.demo.cw.Get(connectwisetest.Companies, cwID)
 		return rec["deletedFlag"] == true
 	}, 10*time.Second, 5*time.Millisecond)
+	// /healthz shows the pass that handled the HubSpot deletion.
 	require.Eventually(t, func() bool {
 		h := s.healthz(t)
-		return h.LastPass != nil && h.LastPass.Report != nil && len(h.LastPass.Report.Deletes) == 1
+		if h.LastPass == nil || h.LastPass.Report == nil || len(h.LastPass.Report.Deletes) != 1 {
+			return false
+		}
+		d := h.LastPass.Report.Deletes[0]
+		return d.Side == syncer.SideHubSpot && len(d.Gone) == 1 && d.Gone[0] == "hubspot:"+hsID && d.Propagated == 1
 	}, 10*time.Second, 5*time.Millisecond)
-	assert.Equal(t, []string{"hubspot:" + hsID}, s.healthz(t).LastPass.Report.Deletes[0].Gone)
 	assert.Positive(t, s.disp.Stats().Deletions)
 }
 
