@@ -278,11 +278,7 @@ func (s *Server) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
 	for i, one := range in.Inputs {
 		sp := &step{in: one, required: s.requiredFor(r, st)}
 		steps[i] = sp
-		if f := faultAt(faults, i); f != nil {
-			failStep(sp, f)
-		} else {
-			s.check(st, c, sp, -int64(i+1))
-		}
+		s.checkOrFail(st, c, sp, -int64(i+1), faultAt(faults, i))
 		if multi { // apply at once, so a later duplicate names the real existing id
 			s.applyCreate(st, sp, &results, &errs)
 		}

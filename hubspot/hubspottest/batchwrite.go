@@ -38,11 +38,7 @@ func (s *Server) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		sp := &step{in: one, rec: rec, required: s.requiredFor(r, st)}
-		if f := faultAt(faults, i); f != nil {
-			failStep(sp, f)
-		} else {
-			s.check(st, c, sp, rec.id)
-		}
+		s.checkOrFail(st, c, sp, rec.id, faultAt(faults, i))
 		steps = append(steps, sp)
 	}
 	if !multi && (s.failWhole(w, st, steps) || failInjected(w, steps)) {
@@ -113,11 +109,7 @@ func (s *Server) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
 		if sp.rec != nil {
 			self = sp.rec.id
 		}
-		if f := faultAt(faults, i); f != nil {
-			failStep(sp, f)
-		} else {
-			s.check(st, c, sp, self)
-		}
+		s.checkOrFail(st, c, sp, self, faultAt(faults, i))
 		steps[i] = sp
 	}
 	if !multi && (s.failWhole(w, st, steps) || failInjected(w, steps)) {

@@ -235,6 +235,16 @@ func faultAt(faults []*InputFault, i int) *InputFault {
 	return faults[i]
 }
 
+// checkOrFail fails sp with the injected fault f when there is one, else
+// validates it as usual. The caller holds s.mu.
+func (s *Server) checkOrFail(st *store, c claims, sp *step, self int64, f *InputFault) {
+	if f != nil {
+		failStep(sp, f)
+		return
+	}
+	s.check(st, c, sp, self)
+}
+
 // failStep marks a write step as failed by an injected fault, the way check
 // marks a validation failure: the entry carries the input's objectWriteTraceId.
 func failStep(sp *step, f *InputFault) {
