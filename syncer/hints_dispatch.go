@@ -177,8 +177,9 @@ type Dispatcher struct {
 	// merged are the records merge events took away, with when they were seen.
 	held    []pendingHint
 	merged  map[hintKey]time.Time
-	seq     uint64 // last sequence number handed out
-	doneSeq uint64 // every ID up to this one has been through a pass
+	pruned  time.Time // when merged last lost its expired entries
+	seq     uint64    // last sequence number handed out
+	doneSeq uint64    // every ID up to this one has been through a pass
 	flushTo uint64
 	retryAt time.Time
 	// lastEvent is when the last hint arrived, duplicates included: the
@@ -298,9 +299,12 @@ func (d *Dispatcher) noteMerged(keys []hintKey) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := time.Now()
-	for k, at := range d.merged {
-		if now.Sub(at) > mergedTTL {
-			delete(d.merged, k)
+	if now.Sub(d.pruned) > time.Hour {
+		d.pruned = now
+		for k, at := range d.merged {
+			if now.Sub(at) > mergedTTL {
+				delete(d.merged, k)
+			}
 		}
 	}
 	for _, k := range keys {
