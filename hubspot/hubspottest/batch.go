@@ -49,6 +49,23 @@ func decodeBatch(w http.ResponseWriter, r *http.Request, limit int) (batchInput,
 	return in, ok
 }
 
+// lockedBatch decodes a batch of at most maxBatchInputs, notes when the call
+// started, takes the server lock and finds the store of the path's object
+// type. When st is nil it has answered the request and holds no lock;
+// otherwise the caller unlocks s.mu.
+func (s *Server) lockedBatch(w http.ResponseWriter, r *http.Request) (in batchInput, st *store, started time.Time) {
+	in, ok := decodeBatch(w, r, maxBatchInputs)
+	if !ok {
+		return in, nil, started
+	}
+	started = s.now()
+	s.mu.Lock()
+	if st = s.storeFor(w, r.PathValue("objectType")); st == nil {
+		s.mu.Unlock()
+	}
+	return in, st, started
+}
+
 // decodeLimited decodes a batch body into v and answers a 400 VALIDATION_ERROR
 // when it holds more than limit inputs (n counts them once v is decoded).
 func decodeLimited(w http.ResponseWriter, r *http.Request, v any, n func() int, limit int) bool {
@@ -110,17 +127,11 @@ func multiStatus(inputs []objectInput) bool {
 }
 
 func (s *Server) handleBatchRead(w http.ResponseWriter, r *http.Request) {
-	in, ok := decodeBatch(w, r, maxBatchInputs)
-	if !ok {
-		return
-	}
-	started := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.storeFor(w, r.PathValue("objectType"))
+	in, st, started := s.lockedBatch(w, r)
 	if st == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	if in.IDProperty != "" && in.IDProperty != "hs_object_id" && !st.isUnique(in.IDProperty) {
 		nonUnique(w, st, in.IDProperty)
 		return
@@ -258,17 +269,11 @@ func (s *Server) failWhole(w http.ResponseWriter, st *store, steps []*step) bool
 }
 
 func (s *Server) handleBatchCreate(w http.ResponseWriter, r *http.Request) {
-	in, ok := decodeBatch(w, r, maxBatchInputs)
-	if !ok {
-		return
-	}
-	started := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.storeFor(w, r.PathValue("objectType"))
+	in, st, started := s.lockedBatch(w, r)
 	if st == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	multi := multiStatus(in.Inputs)
 	faults := s.inputFaultsFor(OpBatchCreate, st, in.Inputs, "")
 	c := claims{}

@@ -5,15 +5,12 @@ import (
 )
 
 func (s *Server) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
-	in, ok := decodeBatch(w, r, maxBatchInputs)
-	if !ok {
+	in, st, started := s.lockedBatch(w, r)
+	if st == nil {
 		return
 	}
-	started := s.now()
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := s.storeFor(w, r.PathValue("objectType"))
-	if st == nil || duplicateIDs(w, in.Inputs) {
+	if duplicateIDs(w, in.Inputs) {
 		return
 	}
 	for _, one := range in.Inputs {
@@ -65,17 +62,11 @@ func (s *Server) handleBatchUpdate(w http.ResponseWriter, r *http.Request) {
 // upsert). With email as idProperty, partial upserts are not supported (doc†), so
 // any failing input fails the whole request even with objectWriteTraceIds.
 func (s *Server) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
-	in, ok := decodeBatch(w, r, maxBatchInputs)
-	if !ok {
-		return
-	}
-	started := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.storeFor(w, r.PathValue("objectType"))
+	in, st, started := s.lockedBatch(w, r)
 	if st == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	byEmail := false
 	for _, one := range in.Inputs {
 		if one.IDProperty == "" || !st.isUnique(one.IDProperty) {
@@ -140,17 +131,11 @@ func (s *Server) handleBatchUpsert(w http.ResponseWriter, r *http.Request) {
 
 // handleBatchArchive archives records; it answers 204 whatever their state.
 func (s *Server) handleBatchArchive(w http.ResponseWriter, r *http.Request) {
-	in, ok := decodeBatch(w, r, maxBatchInputs)
-	if !ok {
-		return
-	}
-	started := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.storeFor(w, r.PathValue("objectType"))
+	in, st, started := s.lockedBatch(w, r)
 	if st == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	faults := s.inputFaultsFor(OpBatchArchive, st, in.Inputs, "")
 	var errs []standardError
 	for i, one := range in.Inputs {
