@@ -288,20 +288,7 @@ func (ps *passState) matchFromConnectWise(ctx context.Context, ucw []*pair) erro
 		if k == o.idProp || len(rest) == 0 {
 			continue
 		}
-		groups := map[string][]*pair{}
-		var vals []string
-		var next []*pair
-		for _, p := range rest {
-			v := p.cw.vals[k]
-			if v == "" {
-				next = append(next, p)
-				continue
-			}
-			if groups[v] == nil {
-				vals = append(vals, v)
-			}
-			groups[v] = append(groups[v], p)
-		}
+		groups, vals, next := groupByValue(rest, func(p *pair) string { return p.cw.vals[k] })
 		found, err := ps.findHubSpot(ctx, k, vals)
 		if err != nil {
 			return err
@@ -338,6 +325,24 @@ func (ps *passState) matchFromConnectWise(ctx context.Context, ucw []*pair) erro
 	// 3. The rest are created in HubSpot, unless two of them share a key value.
 	ps.skipSharedKeys(rest, func(p *pair) mapping.Values { return p.cw.vals }, "ConnectWise")
 	return nil
+}
+
+// groupByValue groups pairs by the value of a key, values in first-seen
+// order; the pairs without a value are returned apart, in order.
+func groupByValue(ps []*pair, value func(*pair) string) (groups map[string][]*pair, vals []string, none []*pair) {
+	groups = map[string][]*pair{}
+	for _, p := range ps {
+		v := value(p)
+		if v == "" {
+			none = append(none, p)
+			continue
+		}
+		if groups[v] == nil {
+			vals = append(vals, v)
+		}
+		groups[v] = append(groups[v], p)
+	}
+	return groups, vals, none
 }
 
 // settleClaims turns candidate HubSpot partners into fresh links, unless the

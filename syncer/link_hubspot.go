@@ -87,20 +87,7 @@ func (ps *passState) matchFromHubSpot(ctx context.Context, uhs []*pair) error {
 		if k == o.idProp || path == "" || path == "id" || len(rest) == 0 {
 			continue
 		}
-		groups := map[string][]*pair{}
-		var vals []string
-		next = nil
-		for _, p := range rest {
-			v := p.hs.vals[k]
-			if v == "" {
-				next = append(next, p)
-				continue
-			}
-			if groups[v] == nil {
-				vals = append(vals, v)
-			}
-			groups[v] = append(groups[v], p)
-		}
+		groups, vals, next := groupByValue(rest, func(p *pair) string { return p.hs.vals[k] })
 		found := map[string][]map[string]any{}
 		if len(vals) > 0 {
 			recs, bad, err := e.findCW(ctx, o, Lookup{Path: path, Values: vals})
